@@ -1,0 +1,121 @@
+// The station core's ports. Adapters (simulator + engine, RisingWave, MySQL, SQLite, Electron,
+// the web shell) implement these; the core never knows which one it talks to.
+import type {
+  AckAction,
+  AckRecord,
+  Alert,
+  AlertPage,
+  AlertQuery,
+  AlertStats,
+  AlertStatus,
+  BackendHealth,
+  BedSnapshot,
+  RejectSummary,
+  ThresholdLimits,
+  Thresholds,
+  TimeRange,
+  TrendPoint,
+} from '../../../shared/domain/types';
+import type { BurdenStats, NotificationRequest } from '../../../shared/ipc/contract';
+
+export type Unsubscribe = () => void;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** Live vitals, the alert feed, trends and thresholds: the simulator + engine, or RisingWave. */
+export interface VitalsSource {
+  readonly adapter: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  beds(): Promise<BedSnapshot[]>;
+  trend(patientId: string, from: number, to: number): Promise<TrendPoint[]>;
+  thresholds(patientId: string): Promise<Thresholds>;
+  updateThresholds(patientId: string, limits: ThresholdLimits): Promise<Thresholds>;
+  rejects(): RejectSummary;
+  /** New alerts, each delivered once per id (adapters de-duplicate their own overlap). */
+  onAlerts(listener: (alerts: Alert[]) => void): Unsubscribe;
+  /** Beds whose vitals or state changed. */
+  onBeds(listener: (beds: BedSnapshot[]) => void): Unsubscribe;
+  onHealth(listener: (health: BackendHealth) => void): Unsubscribe;
+  onRejects?(listener: (summary: RejectSummary) => void): Unsubscribe;
+  health(): BackendHealth;
+}
+
+export interface TransitionRequest {
+  alertId: string;
+  action: AckAction;
+  nurse: string;
+  stationId: string;
+  note: string | null;
+  at: number;
+  /** the alert as the station saw it, used when the store does not have it yet */
+  snapshot: Alert;
+}
+
+export type TransitionResult =
+  | { kind: 'applied'; alert: Alert }
+  /** another station changed it first; `current` is the state it is in now */
+  | { kind: 'conflict'; current: Alert; message: string }
+  /** the store does not have this alert yet (the sink lags the feed): retry later */
+  | { kind: 'not_yet' };
+
+/** The record of alerts and who handled them: SQLite in simulator mode, MySQL when connected. */
+export interface AlertStore {
+  readonly adapter: string;
+  /** Simulator mode writes engine alerts here; idempotent on alert_id, never touches handling columns. */
+  upsertAlerts(alerts: Alert[]): Promise<void>;
+  list(query: AlertQuery, now: number): Promise<AlertPage>;
+  stats(range: TimeRange, now: number): Promise<AlertStats>;
+  get(alertId: string): Promise<Alert | null>;
+  patientAlerts(patientId: string, range: TimeRange, now: number): Promise<Alert[]>;
+  /** pending → confirmed → resolved (pending → resolved allowed); conditional, audited, atomic. */
+  transition(req: TransitionRequest): Promise<TransitionResult>;
+  burden(range: TimeRange, now: number): Promise<BurdenStats>;
+  pendingAlerts(): Promise<Alert[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AckFilter {
+  patientId?: string | undefined;
+  nurse?: string | undefined;
+  action?: AckAction | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+}
+
+/** Local, durable record of every acknowledgement, written before the alert store is touched. */
+export interface AckCache {
+  append(record: Omit<AckRecord, 'syncState' | 'syncError' | 'syncedAt'>): AckRecord;
+  /** unsynced entries (pending or retrying), oldest first */
+  unsynced(): AckRecord[];
+  markSynced(ackId: string, at: number): void;
+  markConflict(ackId: string, message: string): void;
+  markRetrying(ackId: string, message: string): void;
+  list(filter: AckFilter): AckRecord[];
+  forAlert(alertId: string): AckRecord[];
+  /** drop synced entries older than `before`; never drops unsynced ones */
+  prune(before: number): number;
+  close(): void;
+}
+
+export interface Notifier {
+  show(request: NotificationRequest): void;
+}
+
+export type AlertStatusChange = { alertId: string; from: AlertStatus; to: AlertStatus };

@@ -1,0 +1,277 @@
+// The one IPC contract between the renderer and the station core, implemented by the Electron
+// preload and by the web shell alike. Every request is validated in main with these schemas.
+import { z } from 'zod';
+import type {
+  AckRecord,
+  Alert,
+  AlertPage,
+  AlertStats,
+  BackendHealth,
+  BedSnapshot,
+  RejectSummary,
+  Thresholds,
+  TrendPoint,
+} from '../domain/types';
+
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
+const note = z.string().max(1000);
+const epochMs = z.number().int().min(0).max(8_640_000_000_000);
+const timeRange = z.enum(['1h', '6h', '12h', '24h', '7d']);
+const level = z.union([z.literal(1), z.literal(2)]);
+const status = z.enum(['pending', 'confirmed', 'resolved']);
+const nurseName = z.string().trim().min(1).max(80);
+
+const finite = z.number().finite();
+export const thresholdLimitsSchema = z
+  .object({
+    heartRateMin: finite.min(0).max(350),
+    heartRateMax: finite.min(0).max(350),
+    bloodOxygenMin: finite.min(0).max(100),
+    bloodGlucoseMin: finite.min(0).max(60),
+    bloodGlucoseMax: finite.min(0).max(60),
+  })
+  .strict()
+  .refine((t) => t.heartRateMin < t.heartRateMax, {
+    message: 'heart rate minimum must be below its maximum',
+    path: ['heartRateMin'],
+  })
+  .refine((t) => t.bloodGlucoseMin < t.bloodGlucoseMax, {
+    message: 'glucose minimum must be below its maximum',
+    path: ['bloodGlucoseMin'],
+  });
+
+export const alertQuerySchema = z
+  .object({
+    range: timeRange,
+    level: level.optional(),
+    status: status.optional(),
+    patientSearch: z.string().max(64).optional(),
+    after: z.object({ alertTime: epochMs, alertId: id }).strict().optional(),
+    limit: z.number().int().min(1).max(500),
+  })
+  .strict();
+
+export const notificationPolicySchema = z
+  .object({
+    enabled: z.boolean(),
+    sound: z.boolean(),
+    /** minutes between reminders of an unacknowledged level-2 alert; 0 = never */
+    criticalRepeatMinutes: z.number().int().min(0).max(120),
+    /** alerts of one bed arriving within this many ms are summarized in one notification */
+    coalesceMs: z.number().int().min(0).max(60_000),
+  })
+  .strict();
+export type NotificationPolicySettings = z.infer<typeof notificationPolicySchema>;
+
+export const connectionSettingsSchema = z
+  .object({
+    mode: z.enum(['simulator', 'connected']),
+    risingwave: z
+      .object({
+        host: z.string().min(1).max(255),
+        port: z.number().int().min(1).max(65535),
+        user: z.string().min(1).max(128),
+        database: z.string().min(1).max(128),
+        /** write-only: never returned to the renderer; undefined keeps the stored one */
+        password: z.string().max(256).optional(),
+      })
+      .strict(),
+    mysql: z
+      .object({
+        host: z.string().min(1).max(255),
+        port: z.number().int().min(1).max(65535),
+        user: z.string().min(1).max(128),
+        database: z.string().min(1).max(128),
+        password: z.string().max(256).optional(),
+      })
+      .strict(),
+    pollIntervalMs: z.number().int().min(200).max(60_000),
+  })
+  .strict();
+export type ConnectionSettingsInput = z.infer<typeof connectionSettingsSchema>;
+
+export interface StationInfo {
+  mode: 'simulator' | 'connected';
+  stationId: string;
+  version: string;
+  wardTimeZone: string;
+  /** the nurse signed in at this station, null when nobody is */
+  nurse: string | null;
+  shell: 'electron' | 'web';
+}
+
+export interface SettingsView {
+  connection: Omit<ConnectionSettingsInput, 'risingwave' | 'mysql'> & {
+    risingwave: Omit<ConnectionSettingsInput['risingwave'], 'password'> & { passwordSet: boolean };
+    mysql: Omit<ConnectionSettingsInput['mysql'], 'password'> & { passwordSet: boolean };
+  };
+  notifications: NotificationPolicySettings;
+  /** where the password is kept: 'safeStorage', or a plain statement of why it is not encrypted */
+  secretStorage: { encrypted: boolean; message: string };
+  ackRetentionDays: number;
+}
+
+export interface AlertDetail {
+  alert: Alert;
+  thresholds: Thresholds;
+  /** the patient's last 30 minutes as 1-minute buckets */
+  trend: TrendPoint[];
+  history: AckRecord[];
+}
+
+export interface AckOutcome {
+  alert: Alert;
+  /** true when the alert store has it; false when it is queued in the local cache */
+  synced: boolean;
+  record: AckRecord;
+}
+
+export interface BurdenStats {
+  /** alerts per hour bucket, by type and level */
+  overTime: { t: number; alertType: string; alertLevel: number; count: number }[];
+  perBedPerDay: { patientId: string; day: string; count: number }[];
+  timeToAckMs: { median: number | null; p90: number | null; samples: number };
+  noisiestBeds: { patientId: string; count: number }[];
+}
+
+const empty = z.object({}).strict();
+
+/** channel → request schema and response type. Names are `domain:verb`. */
+export const requestSchemas = {
+  'station:info': empty,
+  'session:sign-in': z.object({ nurse: nurseName }).strict(),
+  'session:sign-out': empty,
+  'ward:beds': empty,
+  'alerts:list': alertQuerySchema,
+  'alerts:stats': z.object({ range: timeRange }).strict(),
+  'alerts:get': z.object({ alertId: id }).strict(),
+  'alerts:acknowledge': z
+    .object({ alertId: id, action: z.enum(['confirm', 'resolve']), note: note.optional() })
+    .strict(),
+  'patients:trend': z
+    .object({ patientId: id, from: epochMs, to: epochMs })
+    .strict()
+    .refine((r) => r.from < r.to, { message: '"from" must be before "to"' })
+    .refine((r) => r.to - r.from <= 7 * 24 * 3_600_000, { message: 'at most 7 days at once' }),
+  'patients:alerts': z.object({ patientId: id, range: timeRange }).strict(),
+  'thresholds:get': z.object({ patientId: id }).strict(),
+  'thresholds:update': z.object({ patientId: id, limits: thresholdLimitsSchema }).strict(),
+  'review:list': z
+    .object({
+      patientId: z.string().max(64).optional(),
+      nurse: z.string().max(80).optional(),
+      action: z.enum(['confirm', 'resolve']).optional(),
+      from: epochMs.optional(),
+      to: epochMs.optional(),
+      limit: z.number().int().min(1).max(5000),
+    })
+    .strict(),
+  'review:export-csv': z.object({ from: epochMs, to: epochMs }).strict(),
+  'stats:burden': z.object({ range: timeRange }).strict(),
+  'health:get': empty,
+  'rejects:summary': empty,
+  'settings:get': empty,
+  'settings:update-connection': connectionSettingsSchema,
+  'settings:update-notifications': notificationPolicySchema,
+} as const;
+
+export interface ResponseMap {
+  'station:info': StationInfo;
+  'session:sign-in': StationInfo;
+  'session:sign-out': StationInfo;
+  'ward:beds': BedSnapshot[];
+  'alerts:list': AlertPage;
+  'alerts:stats': AlertStats;
+  'alerts:get': AlertDetail;
+  'alerts:acknowledge': AckOutcome;
+  'patients:trend': TrendPoint[];
+  'patients:alerts': Alert[];
+  'thresholds:get': Thresholds;
+  'thresholds:update': Thresholds;
+  'review:list': AckRecord[];
+  'review:export-csv': { filename: string; csv: string };
+  'stats:burden': BurdenStats;
+  'health:get': BackendHealth[];
+  'rejects:summary': RejectSummary;
+  'settings:get': SettingsView;
+  'settings:update-connection': SettingsView;
+  'settings:update-notifications': SettingsView;
+}
+
+export type Channel = keyof typeof requestSchemas;
+export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
+export type ResponseOf<C extends Channel> = ResponseMap[C];
+export const CHANNELS = Object.keys(requestSchemas) as Channel[];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.hasOwn(requestSchemas, name);
+}
+
+/** Events pushed from main to the renderer. */
+export interface EventMap {
+  'alerts:new': Alert[];
+  'alerts:changed': Alert[];
+  'ward:update': BedSnapshot[];
+  'health:changed': BackendHealth[];
+  'rejects:changed': RejectSummary;
+  /** a notification was clicked: show this alert */
+  'ui:focus-alert': { alertId: string };
+  /** a notification the renderer should raise (web shell) or sound (both) */
+  'notify:show': NotificationRequest;
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: readonly EventName[] = [
+  'alerts:new',
+  'alerts:changed',
+  'ward:update',
+  'health:changed',
+  'rejects:changed',
+  'ui:focus-alert',
+  'notify:show',
+];
+
+export interface NotificationRequest {
+  key: string;
+  title: string;
+  body: string;
+  urgency: 'critical' | 'normal';
+  alertIds: string[];
+  patientId: string;
+  level: 1 | 2;
+  reminder: boolean;
+}
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'unknown_channel'
+  | 'not_found'
+  | 'conflict'
+  | 'unavailable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'too_large'
+  | 'internal';
+
+export interface IpcError {
+  code: ErrorCode;
+  message: string;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** What the preload exposes as `window.nurseStation` and the web shell's client implements. */
+export interface StationApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+/** Wire frames of the web shell's WebSocket (the preload uses ipcRenderer instead). */
+export type ClientFrame = { id: number; channel: string; request: unknown };
+export type ServerFrame =
+  | { id: number; result: Result<unknown> }
+  | { event: EventName; payload: unknown };
