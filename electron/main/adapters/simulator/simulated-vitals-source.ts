@@ -1,0 +1,279 @@
+// Simulator mode's VitalsSource: simulated bedside devices feeding the in-process alert engine
+// (the twin of the RisingWave views), paced against the clock. No servers needed.
+import type {
+  Alert,
+  BackendHealth,
+  BedSnapshot,
+  Reading,
+  RejectSummary,
+  ThresholdLimits,
+  Thresholds,
+} from '../../../../shared/domain/types';
+import { AlertEngine } from '../../../../shared/engine/alert-engine';
+import { parseReading } from '../../../../shared/engine/parse-reading';
+import { createWardSimulator, type WardSimulator } from '../../../../shared/simulator/ward-simulator';
+import type { Clock, Unsubscribe, VitalsSource } from '../../core/ports';
+import { RejectCounter } from './reject-counter';
+import { TrendStore } from './trend-store';
+
+export interface ThresholdPersistence {
+  load(): Map<string, ThresholdLimits>;
+  save(patientId: string, limits: ThresholdLimits): void;
+}
+
+export interface SimulatedVitalsOptions {
+  clock: Clock;
+  beds?: number;
+  seed?: number;
+  /** multiple of real time; 1 = live ward */
+  speed?: number;
+  timeZone: string;
+  signalLossMs?: number;
+  /** how often the simulation advances, ms of real time */
+  tickMs?: number;
+  trendRetentionMs?: number;
+  thresholds?: ThresholdPersistence;
+  /** tests feed readings themselves */
+  scenarios?: 'default' | 'none';
+}
+
+const SPARK_POINTS = 30;
+
+interface BedState {
+  snapshot: BedSnapshot;
+  changed: boolean;
+}
+
+export class SimulatedVitalsSource implements VitalsSource {
+  readonly adapter = 'simulator';
+  private readonly engine: AlertEngine;
+  private readonly trends: TrendStore;
+  private readonly rejectCounter = new RejectCounter();
+  private readonly beds = new Map<string, BedState>();
+  private readonly alertListeners = new Set<(a: Alert[]) => void>();
+  private readonly bedListeners = new Set<(b: BedSnapshot[]) => void>();
+  private readonly healthListeners = new Set<(h: BackendHealth) => void>();
+  private readonly rejectListeners = new Set<(s: RejectSummary) => void>();
+  private simulator: WardSimulator | null = null;
+  private timer: unknown;
+  private startedAtReal = 0;
+  private startedAtSim = 0;
+  private running = false;
+  private readonly healthState: BackendHealth;
+
+  constructor(private readonly opts: SimulatedVitalsOptions) {
+    this.engine = new AlertEngine({ signalLossMs: opts.signalLossMs ?? 30_000 });
+    this.trends = new TrendStore(opts.trendRetentionMs ?? 24 * 3_600_000);
+    for (const [patientId, limits] of opts.thresholds?.load() ?? []) this.engine.setThresholds(patientId, limits);
+    this.healthState = { backend: 'vitals', adapter: 'simulator', up: true, since: opts.clock.now(), message: null };
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const now = this.opts.clock.now();
+    this.startedAtReal = now;
+    this.startedAtSim = now;
+    if ((this.opts.beds ?? 12) > 0) {
+      this.simulator = createWardSimulator({
+        beds: this.opts.beds ?? 12,
+        seed: this.opts.seed ?? 1,
+        startTime: now,
+        timeZone: this.opts.timeZone,
+        scenarios: this.opts.scenarios ?? 'default',
+      });
+      for (const bed of this.simulator.beds) this.bed(bed.patientId, bed.deviceId);
+    }
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.opts.clock.clearTimeout(this.timer);
+  }
+
+  /** Simulated time: runs `speed` times faster than the clock. */
+  simNow(): number {
+    const speed = this.opts.speed ?? 1;
+    return this.startedAtSim + (this.opts.clock.now() - this.startedAtReal) * speed;
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = this.opts.clock.setTimeout(() => {
+      this.advance(this.simNow());
+      this.schedule();
+    }, this.opts.tickMs ?? 250);
+  }
+
+  /** Runs the simulation up to `until` (simulated epoch ms) and publishes what happened. */
+  advance(until: number): void {
+    const events = this.simulator?.nextBatch(until) ?? [];
+    const raised: Alert[] = [];
+    for (const ev of events) {
+      if (ev.kind === 'reading') this.accept(ev.reading, raised);
+      else this.ingestRaw(ev.raw, raised, ev.time);
+    }
+    raised.push(...this.engine.tick(until));
+    this.publish(raised);
+  }
+
+  /** A device message as received (JSON text): validated exactly like a Kafka message. */
+  ingestRaw(raw: string, raised: Alert[] = [], at = this.simNow()): void {
+    const parsed = parseReading(raw, { timeZone: this.opts.timeZone, now: at });
+    if (!parsed.ok) {
+      this.rejectCounter.add(parsed.deviceId ?? 'unknown', parsed.reason, at);
+      return;
+    }
+    this.accept(parsed.reading, raised);
+  }
+
+  /** Feeds readings directly (tests, replay) and publishes the result. */
+  feed(readings: readonly Reading[], tickAt?: number): Alert[] {
+    const raised: Alert[] = [];
+    for (const r of readings) this.accept(r, raised);
+    if (tickAt !== undefined) raised.push(...this.engine.tick(tickAt));
+    this.publish(raised);
+    return raised;
+  }
+
+  private accept(reading: Reading, raised: Alert[]): void {
+    const outcome = this.engine.ingest(reading);
+    if (!outcome.accepted) {
+      this.rejectCounter.add(reading.deviceId, outcome.detail, reading.measureTime);
+      return;
+    }
+    for (const a of outcome.alerts) raised.push(a);
+    this.trends.add(reading);
+    const bed = this.bed(reading.patientId, reading.deviceId);
+    const s = bed.snapshot;
+    s.deviceId = reading.deviceId;
+    s.latest = reading;
+    pushSpark(s.spark.heartRate, reading.heartRate);
+    pushSpark(s.spark.bloodOxygen, reading.bloodOxygen);
+    pushSpark(s.spark.bloodGlucose, reading.bloodGlucose);
+    s.state = this.stateOf(reading);
+    bed.changed = true;
+  }
+
+  private publish(raised: Alert[]): void {
+    const lost = new Set(this.engine.lostBeds());
+    for (const [patientId, bed] of this.beds) {
+      if (lost.has(patientId) && bed.snapshot.state !== 'signal_loss') {
+        bed.snapshot.state = 'signal_loss';
+        bed.changed = true;
+      }
+    }
+    if (raised.length > 0) {
+      raised.sort((a, b) => a.alertTime - b.alertTime);
+      for (const l of this.alertListeners) l(raised);
+    }
+    const changed: BedSnapshot[] = [];
+    for (const bed of this.beds.values()) {
+      if (!bed.changed) continue;
+      bed.changed = false;
+      changed.push(cloneBed(bed.snapshot));
+    }
+    if (changed.length > 0) for (const l of this.bedListeners) l(changed);
+    if (this.rejectCounter.takeChanged()) {
+      const summary = this.rejectCounter.summary();
+      for (const l of this.rejectListeners) l(summary);
+    }
+  }
+
+  /** What the latest reading alone says; the station core adds unacknowledged alerts on top. */
+  private stateOf(r: Reading): BedSnapshot['state'] {
+    const t = this.engine.thresholdsFor(r.patientId);
+    const abnormal =
+      r.heartRate < t.heartRateMin ||
+      r.heartRate > t.heartRateMax ||
+      r.bloodOxygen < t.bloodOxygenMin ||
+      r.bloodGlucose < t.bloodGlucoseMin ||
+      r.bloodGlucose > t.bloodGlucoseMax;
+    return abnormal ? 'warning' : 'normal';
+  }
+
+  private bed(patientId: string, deviceId: string): BedState {
+    let bed = this.beds.get(patientId);
+    if (!bed) {
+      bed = {
+        snapshot: {
+          patientId,
+          deviceId,
+          latest: null,
+          spark: { heartRate: [], bloodOxygen: [], bloodGlucose: [] },
+          state: 'waiting',
+          activeAlertIds: [],
+        },
+        changed: true,
+      };
+      this.beds.set(patientId, bed);
+    }
+    return bed;
+  }
+
+  async beds(): Promise<BedSnapshot[]> {
+    return [...this.beds.values()].map((b) => cloneBed(b.snapshot)).sort((a, b) => a.patientId.localeCompare(b.patientId));
+  }
+
+  async trend(patientId: string, from: number, to: number) {
+    return this.trends.series(patientId, from, to);
+  }
+
+  async thresholds(patientId: string): Promise<Thresholds> {
+    return this.engine.thresholdsFor(patientId);
+  }
+
+  async updateThresholds(patientId: string, limits: ThresholdLimits): Promise<Thresholds> {
+    this.opts.thresholds?.save(patientId, limits);
+    this.engine.setThresholds(patientId, limits);
+    return this.engine.thresholdsFor(patientId);
+  }
+
+  rejects(): RejectSummary {
+    return this.rejectCounter.summary();
+  }
+
+  health(): BackendHealth {
+    return this.healthState;
+  }
+
+  onAlerts(l: (a: Alert[]) => void): Unsubscribe {
+    return subscribe(this.alertListeners, l);
+  }
+  onBeds(l: (b: BedSnapshot[]) => void): Unsubscribe {
+    return subscribe(this.bedListeners, l);
+  }
+  onHealth(l: (h: BackendHealth) => void): Unsubscribe {
+    return subscribe(this.healthListeners, l);
+  }
+  onRejects(l: (s: RejectSummary) => void): Unsubscribe {
+    return subscribe(this.rejectListeners, l);
+  }
+
+  trendBuckets(): number {
+    return this.trends.buckets();
+  }
+}
+
+function subscribe<T>(set: Set<T>, l: T): Unsubscribe {
+  set.add(l);
+  return () => set.delete(l);
+}
+
+function pushSpark(list: number[], v: number): void {
+  list.push(v);
+  if (list.length > SPARK_POINTS) list.shift();
+}
+
+function cloneBed(b: BedSnapshot): BedSnapshot {
+  return {
+    ...b,
+    spark: {
+      heartRate: [...b.spark.heartRate],
+      bloodOxygen: [...b.spark.bloodOxygen],
+      bloodGlucose: [...b.spark.bloodGlucose],
+    },
+    activeAlertIds: [...b.activeAlertIds],
+  };
+}

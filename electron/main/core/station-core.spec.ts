@@ -1,0 +1,329 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert, BedSnapshot, Thresholds } from '../../../shared/domain/types';
+import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
+import type { NotificationPolicySettings, NotificationRequest, SettingsView } from '../../../shared/ipc/contract';
+import { openStationDatabase } from '../adapters/sqlite/open-database';
+import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
+import { FakeClock } from './fake-clock';
+import type { AlertStore, TransitionRequest, TransitionResult, VitalsSource } from './ports';
+import { StationCore } from './station-core';
+
+function alert(id: string, patientId = 'P001', over: Partial<Alert> = {}): Alert {
+  return {
+    alertId: id,
+    patientId,
+    deviceId: 'D001',
+    alertTime: 1_000_000,
+    alertType: 'heart_rate',
+    alertDetail: 'Heart rate too high: 139 bpm',
+    alertLevel: 1,
+    status: 'pending',
+    handleBy: null,
+    handleTime: null,
+    handleNote: null,
+    reading: { heartRate: 139, bloodOxygen: 97, bloodGlucose: 5 },
+    ...over,
+  };
+}
+
+/** An in-memory alert store that can be taken offline and can lag behind the feed. */
+class MemoryAlertStore implements AlertStore {
+  readonly adapter = 'memory';
+  online = true;
+  readonly rows = new Map<string, Alert>();
+  readonly attempts: { req: TransitionRequest; kind: string }[] = [];
+  private check() {
+    if (!this.online) throw Object.assign(new Error('Alert store unreachable'), { code: 'unavailable' });
+  }
+  async upsertAlerts(alerts: Alert[]) {
+    this.check();
+    for (const a of alerts) if (!this.rows.has(a.alertId)) this.rows.set(a.alertId, { ...a });
+  }
+  async list() {
+    this.check();
+    return { items: [...this.rows.values()], next: null };
+  }
+  async stats() {
+    this.check();
+    return {
+      total: 0,
+      level1: 0,
+      level2: 0,
+      pending: 0,
+      pendingChange: 0,
+      confirmed: 0,
+      resolved: 0,
+      confirmedRate: 0,
+      resolvedRate: 0,
+    };
+  }
+  async get(id: string) {
+    this.check();
+    return this.rows.get(id) ?? null;
+  }
+  async patientAlerts() {
+    return [];
+  }
+  async transition(req: TransitionRequest): Promise<TransitionResult> {
+    this.check();
+    const row = this.rows.get(req.alertId);
+    let result: TransitionResult;
+    if (!row) result = { kind: 'not_yet' };
+    else {
+      const ok = req.action === 'confirm' ? row.status === 'pending' : row.status !== 'resolved';
+      if (!ok) result = { kind: 'conflict', current: row, message: `Already ${row.status} by ${row.handleBy}` };
+      else {
+        Object.assign(row, {
+          status: req.action === 'confirm' ? 'confirmed' : 'resolved',
+          handleBy: req.nurse,
+          handleTime: req.at,
+          handleNote: req.note,
+        });
+        result = { kind: 'applied', alert: { ...row } };
+      }
+    }
+    this.attempts.push({ req, kind: result.kind });
+    return result;
+  }
+  async burden() {
+    return { overTime: [], perBedPerDay: [], timeToAckMs: { median: null, p90: null, samples: 0 }, noisiestBeds: [] };
+  }
+  async pendingAlerts() {
+    this.check();
+    return [...this.rows.values()].filter((a) => a.status === 'pending');
+  }
+  async ping() {
+    this.check();
+  }
+  async close() {}
+}
+
+class FakeVitals implements VitalsSource {
+  readonly adapter = 'fake';
+  alertL = new Set<(a: Alert[]) => void>();
+  bedL = new Set<(b: BedSnapshot[]) => void>();
+  async start() {}
+  async stop() {}
+  async beds(): Promise<BedSnapshot[]> {
+    return [bed('P001'), bed('P002')];
+  }
+  async trend() {
+    return [];
+  }
+  async thresholds(patientId: string): Promise<Thresholds> {
+    return { patientId, ...DEFAULT_THRESHOLDS, custom: false };
+  }
+  async updateThresholds(patientId: string): Promise<Thresholds> {
+    return { patientId, ...DEFAULT_THRESHOLDS, custom: true };
+  }
+  rejects() {
+    return { total: 0, byDevice: [] };
+  }
+  onAlerts(l: (a: Alert[]) => void) {
+    this.alertL.add(l);
+    return () => this.alertL.delete(l);
+  }
+  onBeds(l: (b: BedSnapshot[]) => void) {
+    this.bedL.add(l);
+    return () => this.bedL.delete(l);
+  }
+  onHealth() {
+    return () => undefined;
+  }
+  health() {
+    return { backend: 'vitals' as const, adapter: 'fake', up: true, since: 0, message: null };
+  }
+  emitAlerts(a: Alert[]) {
+    for (const l of this.alertL) l(a);
+  }
+}
+
+function bed(patientId: string): BedSnapshot {
+  return {
+    patientId,
+    deviceId: 'D001',
+    latest: null,
+    spark: { heartRate: [], bloodOxygen: [], bloodGlucose: [] },
+    state: 'normal',
+    activeAlertIds: [],
+  };
+}
+
+async function setup(opts: { record?: boolean } = {}) {
+  const clock = new FakeClock(2_000_000);
+  const store = new MemoryAlertStore();
+  const vitals = new FakeVitals();
+  const cache = createSqliteAckCache(openStationDatabase(':memory:'));
+  const shown: NotificationRequest[] = [];
+  const events: { event: string; payload: unknown }[] = [];
+  const policy: NotificationPolicySettings = { enabled: true, sound: false, criticalRepeatMinutes: 5, coalesceMs: 0 };
+  let ids = 0;
+  const core = new StationCore({
+    vitals,
+    alerts: store,
+    cache,
+    notifier: { show: (r) => shown.push(r) },
+    clock,
+    settings: {
+      view: () => ({}) as SettingsView,
+      notifications: () => policy,
+      updateConnection: () => ({}) as SettingsView,
+      updateNotifications: () => ({}) as SettingsView,
+      ackRetentionDays: () => 30,
+    },
+    info: { mode: 'simulator', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'web' },
+    recordFeedInStore: opts.record ?? true,
+    newId: () => `ack-${++ids}`,
+  });
+  core.on((event, payload) => events.push({ event, payload }));
+  await core.start();
+  await core.handlers['session:sign-in']({ nurse: 'Ana' });
+  return { clock, store, vitals, cache, core, shown, events };
+}
+
+describe('StationCore', () => {
+  it('records feed alerts, notifies and raises the bed state', async () => {
+    const { vitals, core, store, shown, events } = await setup();
+    vitals.emitAlerts([alert('a1'), alert('c1', 'P001', { alertLevel: 2, alertType: 'multi_vital_signs_deterioration' })]);
+    await core.flushStoreWrites();
+    expect(store.rows.size).toBe(2);
+    expect(shown.map((s) => s.urgency)).toEqual(['normal', 'critical']);
+    expect(core.unreadCount()).toBe(2);
+    const beds = await core.handlers['ward:beds']({});
+    expect(beds.find((b) => b.patientId === 'P001')).toMatchObject({ state: 'critical', activeAlertIds: ['c1', 'a1'] });
+    expect(beds.find((b) => b.patientId === 'P002')!.state).toBe('normal');
+    expect(events.some((e) => e.event === 'alerts:new')).toBe(true);
+  });
+
+  it('refuses to acknowledge when nobody is signed in', async () => {
+    const { vitals, core } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.handlers['session:sign-out']({});
+    await expect(core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+
+  it('writes locally first, then syncs: confirm then resolve', async () => {
+    const { vitals, core, cache, store } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm', note: 'seen' });
+    expect(out).toMatchObject({ synced: true, alert: { status: 'confirmed', handleBy: 'Ana', handleNote: 'seen' } });
+    expect(store.rows.get('a1')!.status).toBe('confirmed');
+    const res = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'resolve' });
+    expect(res.alert.status).toBe('resolved');
+    expect(cache.forAlert('a1').map((r) => [r.action, r.syncState])).toEqual([
+      ['confirm', 'synced'],
+      ['resolve', 'synced'],
+    ]);
+    expect(core.unreadCount()).toBe(0);
+  });
+
+  it('queues acknowledgements while the store is offline and syncs each exactly once, in order', async () => {
+    const { vitals, core, cache, store, clock, events } = await setup();
+    vitals.emitAlerts([alert('a1'), alert('a2', 'P002'), alert('a3', 'P002', { alertType: 'blood_oxygen' })]);
+    await core.flushStoreWrites();
+    store.online = false;
+    const r1 = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    const r2 = await core.handlers['alerts:acknowledge']({ alertId: 'a2', action: 'resolve' });
+    const r3 = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'resolve' });
+    expect([r1.synced, r2.synced, r3.synced]).toEqual([false, false, false]);
+    expect(r1.alert.status).toBe('confirmed');
+    clock.advance(1000);
+    await core.syncNow();
+    const health = events.filter((e) => e.event === 'health:changed').at(-1)!.payload as { up: boolean }[];
+    expect(health[1]!.up).toBe(false);
+    expect(cache.unsynced()).toHaveLength(3);
+
+    store.online = true;
+    clock.advance(1000); // health probe notices and triggers a sync
+    await core.syncNow();
+    expect(cache.unsynced()).toHaveLength(0);
+    const applied = store.attempts.filter((a) => a.kind === 'applied').map((a) => `${a.req.alertId}:${a.req.action}`);
+    expect(applied).toEqual(['a1:confirm', 'a2:resolve', 'a1:resolve']);
+    await core.syncNow();
+    expect(store.attempts.filter((a) => a.kind === 'applied')).toHaveLength(3);
+  });
+
+  it('refuses up front when the store already shows another station\'s change', async () => {
+    const { vitals, core, cache, store } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    Object.assign(store.rows.get('a1')!, { status: 'confirmed', handleBy: 'Ben' });
+    await expect(core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('Ben'),
+    });
+    expect(cache.forAlert('a1')).toHaveLength(0);
+  });
+
+  it('marks a queued acknowledgement that lost the race as a conflict, never overwriting', async () => {
+    const { vitals, core, cache, store, events } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    store.online = false;
+    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    Object.assign(store.rows.get('a1')!, { status: 'resolved', handleBy: 'Ben' });
+    store.online = true;
+    await core.syncNow();
+    expect(cache.forAlert('a1')[0]).toMatchObject({ syncState: 'conflict', syncError: 'Already resolved by Ben' });
+    expect(store.rows.get('a1')!.handleBy).toBe('Ben');
+    const changed = events.filter((e) => e.event === 'alerts:changed').at(-1)!.payload as Alert[];
+    expect(changed[0]!.status).toBe('resolved');
+  });
+
+  it('retries an acknowledgement of an alert the store has not received yet', async () => {
+    const { vitals, core, cache, store } = await setup({ record: false });
+    vitals.emitAlerts([alert('a9')]);
+    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a9', action: 'confirm' });
+    expect(out.synced).toBe(false);
+    expect(cache.forAlert('a9')[0]!.syncState).toBe('retrying');
+    store.rows.set('a9', alert('a9'));
+    await core.syncNow();
+    expect(cache.forAlert('a9')[0]!.syncState).toBe('synced');
+    expect(store.rows.get('a9')!.status).toBe('confirmed');
+  });
+
+  it('counts its own earlier write (crash after the store committed) once, not as a conflict', async () => {
+    const { vitals, core, cache, store } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    store.online = false;
+    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    // the store got the write but the station never learned it
+    Object.assign(store.rows.get('a1')!, { status: 'confirmed', handleBy: 'Ana', handleTime: out.record.ackTime });
+    store.online = true;
+    await core.syncNow();
+    expect(cache.forAlert('a1')[0]!.syncState).toBe('synced');
+  });
+
+  it('refuses to confirm twice locally', async () => {
+    const { vitals, core, store } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    store.online = false;
+    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    await expect(core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+  });
+
+  it('exports acknowledgements as CSV, formula cells neutralized', async () => {
+    const { vitals, core, clock } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm', note: '=HYPERLINK("x")' });
+    const { csv, filename } = await core.handlers['review:export-csv']({ from: 0, to: clock.now() + 1 });
+    expect(filename).toMatch(/^nurse-station-ST-1-.*\.csv$/);
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+
+  it('stops cleanly: no timers left', async () => {
+    const { core, clock } = await setup();
+    await core.stop();
+    expect(clock.pending()).toBe(0);
+  });
+});

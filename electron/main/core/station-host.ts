@@ -1,0 +1,208 @@
+// The composition root: the one place where ports meet adapters. Simulator mode wires the
+// simulated ward + in-process engine + SQLite alert store; connected mode wires RisingWave and
+// MySQL. Both keep acknowledgements in the local SQLite cache first.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { ThresholdLimits } from '../../../shared/domain/types';
+import type { EventMap, EventName } from '../../../shared/ipc/contract';
+import { createMysqlAlertStore } from '../adapters/mysql/mysql-alert-store';
+import { createRisingWaveVitalsSource } from '../adapters/risingwave/risingwave-vitals-source';
+import { SimulatedVitalsSource, type ThresholdPersistence } from '../adapters/simulator/simulated-vitals-source';
+import { openStationDatabase } from '../adapters/sqlite/open-database';
+import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
+import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
+import { createSettingsStore, type SettingsStore } from '../config/settings-store';
+import { dispatch } from './dispatch';
+import type { HostOptions, StationHost } from './host-types';
+import { logger } from './logger';
+import { systemClock, type AlertStore, type Clock, type VitalsSource } from './ports';
+import { StationCore, type SettingsPort, type ThresholdAuditEntry } from './station-core';
+
+export const APP_VERSION = '0.1.0';
+
+function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** Simulator mode keeps custom thresholds in the station database, like RisingWave's table. */
+function sqliteThresholds(db: Database): ThresholdPersistence {
+  db.exec(`CREATE TABLE IF NOT EXISTS patient_thresholds (
+    patient_id TEXT PRIMARY KEY, limits_json TEXT NOT NULL, updated_at INTEGER NOT NULL)`);
+  return {
+    load() {
+      const rows = db.prepare('SELECT patient_id, limits_json FROM patient_thresholds').all() as {
+        patient_id: string;
+        limits_json: string;
+      }[];
+      return new Map(rows.map((r) => [r.patient_id, JSON.parse(r.limits_json) as ThresholdLimits]));
+    },
+    save(patientId, limits) {
+      db.prepare(
+        `INSERT INTO patient_thresholds (patient_id, limits_json, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (patient_id) DO UPDATE SET limits_json = excluded.limits_json, updated_at = excluded.updated_at`,
+      ).run(patientId, JSON.stringify(limits), Date.now());
+    },
+  };
+}
+
+function thresholdAudit(db: Database): (e: ThresholdAuditEntry) => void {
+  db.exec(`CREATE TABLE IF NOT EXISTS threshold_audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, patient_id TEXT NOT NULL, nurse TEXT NOT NULL,
+    station_id TEXT NOT NULL, at INTEGER NOT NULL, before_json TEXT NOT NULL, after_json TEXT NOT NULL)`);
+  const insert = db.prepare(
+    'INSERT INTO threshold_audit (patient_id, nurse, station_id, at, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  return (e) =>
+    insert.run(e.patientId, e.nurse, e.stationId, e.at, JSON.stringify(e.before), JSON.stringify(e.after));
+}
+
+function settingsPort(store: SettingsStore): SettingsPort {
+  return {
+    view: () => store.view(),
+    notifications: () => store.get().notifications,
+    updateConnection: (input) => store.updateConnection(input),
+    updateNotifications: (policy) => store.updateNotifications(policy),
+    ackRetentionDays: () => store.get().ackRetentionDays,
+  };
+}
+
+interface Wiring {
+  core: StationCore;
+  vitals: VitalsSource;
+  alerts: AlertStore;
+}
+
+export async function createStationHost(opts: HostOptions & { clock?: Clock }): Promise<StationHost> {
+  const clock = opts.clock ?? systemClock;
+  const db = openStationDatabase(join(opts.dataDir, 'station.sqlite'));
+  const cache = createSqliteAckCache(db);
+  const settings = createSettingsStore({ file: join(opts.dataDir, 'settings.json'), secretStore: opts.secretStore });
+  const stationId = opts.stationId ?? process.env.NURSE_STATION_ID ?? hostname().split('.')[0] ?? 'station';
+  const timeZone = opts.simulator?.timeZone ?? process.env.NURSE_STATION_TIME_ZONE ?? systemTimeZone();
+  const audit = thresholdAudit(db);
+  const listeners = new Set<<E extends EventName>(event: E, payload: EventMap[E]) => void>();
+  let wiring: Wiring | null = null;
+  let rewiring: Promise<void> = Promise.resolve();
+  let signedIn: string | null = null;
+
+  function build(): Wiring {
+    const s = settings.get();
+    let vitals: VitalsSource;
+    let alerts: AlertStore;
+    if (s.connection.mode === 'connected') {
+      const rw = s.connection.risingwave;
+      const my = s.connection.mysql;
+      vitals = createRisingWaveVitalsSource({
+        host: rw.host,
+        port: rw.port,
+        user: rw.user,
+        password: rw.password ?? '',
+        database: rw.database,
+        pollIntervalMs: s.connection.pollIntervalMs,
+        clock,
+        stationId,
+      });
+      alerts = createMysqlAlertStore({
+        host: my.host,
+        port: my.port,
+        user: my.user,
+        password: my.password ?? '',
+        database: my.database,
+        stationId,
+      });
+    } else {
+      vitals = new SimulatedVitalsSource({
+        clock,
+        beds: opts.simulator?.beds,
+        seed: opts.simulator?.seed,
+        speed: opts.simulator?.speed,
+        timeZone,
+        thresholds: sqliteThresholds(db),
+      });
+      alerts = createSqliteAlertStore(db, { stationId });
+    }
+    const core = new StationCore({
+      vitals,
+      alerts,
+      cache,
+      notifier: opts.notifier,
+      clock,
+      settings: settingsPort(settings),
+      info: { mode: s.connection.mode, stationId, version: APP_VERSION, wardTimeZone: timeZone, shell: opts.shell },
+      recordFeedInStore: s.connection.mode === 'simulator',
+      auditThresholds: audit,
+      log: (level, message) => logger.log(level, message),
+      newId: randomUUID,
+    });
+    core.on((event, payload) => {
+      for (const l of listeners) l(event, payload);
+    });
+    return { core, vitals, alerts };
+  }
+
+  async function startWiring(): Promise<void> {
+    const next = build();
+    await next.core.start();
+    wiring = next;
+    logger.info(`station ${stationId} running in ${settings.get().connection.mode} mode (${opts.shell} shell)`);
+  }
+
+  async function stopWiring(): Promise<void> {
+    const old = wiring;
+    wiring = null;
+    if (!old) return;
+    await old.core.stop();
+    await old.alerts.close();
+  }
+
+  await startWiring();
+
+  // A changed connection (or mode) takes effect at once: the core is rebuilt on the new adapters.
+  let lastConnection = JSON.stringify(settings.get().connection);
+  settings.onChange(() => {
+    const now = JSON.stringify(settings.get().connection);
+    if (now === lastConnection) return;
+    lastConnection = now;
+    rewiring = rewiring
+      .then(async () => {
+        await stopWiring();
+        await startWiring();
+        const core = wiring?.core;
+        if (!core) return;
+        if (signedIn) await core.handlers['session:sign-in']({ nurse: signedIn });
+        const health = await core.handlers['health:get']({});
+        for (const l of listeners) l('health:changed', health);
+      })
+      .catch((err: Error) => logger.error(`could not apply the new connection settings: ${err.message}`));
+  });
+
+  return {
+    async handle(channel, request, ctx) {
+      await rewiring;
+      const current = wiring;
+      if (!current) {
+        return { ok: false, error: { code: 'unavailable', message: 'The station is restarting; try again.' } };
+      }
+      const result = await dispatch(current.core.handlers, channel, request, (m) =>
+        logger.error(`${ctx.shell}/${ctx.peer}: ${m}`),
+      );
+      // The signed-in nurse outlives a rewiring.
+      if (result.ok && (channel === 'session:sign-in' || channel === 'session:sign-out')) {
+        signedIn = (result.value as { nurse: string | null }).nurse;
+      }
+      return result;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    unreadCount: () => wiring?.core.unreadCount() ?? 0,
+    async close() {
+      await rewiring;
+      await stopWiring();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// Entry of the web shell (`npm run web`, and `npm start` where Electron is not installed).
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createStationHost } from '../core/station-host';
+import { logger } from '../core/logger';
+import { startWebShell } from './web-shell';
+import type { SecretStore } from '../core/host-types';
+
+const HELP = `Usage: nurse-station-web [options]
+
+Serves Nurse Station (the same station core as the desktop app) on http://127.0.0.1.
+
+Options:
+  --port N          port to listen on (default 5180; 0 = any free port)       [NURSE_STATION_PORT]
+  --host ADDR       address to bind (default 127.0.0.1)                       [NURSE_STATION_HOST]
+  --token T         access token, required for a non-loopback --host (≥16 ch) [NURSE_STATION_TOKEN]
+  --data-dir DIR    where the station keeps its SQLite file and settings      [NURSE_STATION_DATA_DIR]
+  --beds N          simulated beds (default 12)                               [NURSE_STATION_BEDS]
+  --seed N          simulator seed                                            [NURSE_STATION_SEED]
+  --speed X         simulator speed, multiple of real time (default 1)        [NURSE_STATION_SPEED]
+  --help            this text
+`;
+
+/** The web shell has no OS keyring: connection passwords are kept in memory only, and the UI says so. */
+const memoryOnlySecrets: SecretStore = {
+  isEncryptionAvailable: () => false,
+  encrypt: () => {
+    throw new Error('no OS keyring in the web shell');
+  },
+  decrypt: () => {
+    throw new Error('no OS keyring in the web shell');
+  },
+  describe: () => 'The web shell has no OS keyring: passwords are kept in memory until it stops.',
+};
+
+function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'nurse-station');
+}
+
+function num(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number (got "${value}")`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      token: { type: 'string' },
+      'data-dir': { type: 'string' },
+      beds: { type: 'string' },
+      seed: { type: 'string' },
+      speed: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const env = process.env;
+  const dataDir = resolve(values['data-dir'] ?? env.NURSE_STATION_DATA_DIR ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const here = dirname(fileURLToPath(import.meta.url));
+  // Built: out/main/web.js → out/renderer. From source (tsx): electron/main/web-shell → out/renderer.
+  const staticDir = here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '../../../out/renderer');
+
+  const host = await createStationHost({
+    dataDir,
+    shell: 'web',
+    secretStore: memoryOnlySecrets,
+    // The renderer raises browser notifications from the `notify:show` event.
+    notifier: { show: () => undefined },
+    simulator: {
+      beds: num(values.beds ?? env.NURSE_STATION_BEDS, '--beds'),
+      seed: num(values.seed ?? env.NURSE_STATION_SEED, '--seed'),
+      speed: num(values.speed ?? env.NURSE_STATION_SPEED, '--speed'),
+    },
+  });
+  const shell = await startWebShell({
+    host,
+    staticDir,
+    port: num(values.port ?? env.NURSE_STATION_PORT, '--port') ?? 5180,
+    bindAddress: values.host ?? env.NURSE_STATION_HOST ?? '127.0.0.1',
+    token: values.token ?? env.NURSE_STATION_TOKEN,
+    log: (m) => logger.warn(m),
+  });
+  process.stdout.write(`Nurse Station is running: ${shell.url}\n`);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await shell.close();
+    await host.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`nurse-station: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
