@@ -33,6 +33,6 @@ export interface HostOptions {
   notifier: Notifier;
   secretStore: SecretStore;
   /** overrides for tests and the CLI: simulator size, speed, seed, time zone */
-  simulator?: { beds?: number; seed?: number; speed?: number; timeZone?: string };
+  simulator?: { beds?: number; seed?: number; speed?: number; timeZone?: string; warmupMs?: number };
   stationId?: string;
 }

@@ -13,7 +13,7 @@ function alert(id: string, patientId = 'P001', over: Partial<Alert> = {}): Alert
     alertId: id,
     patientId,
     deviceId: 'D001',
-    alertTime: 1_000_000,
+    alertTime: 1_990_000,
     alertType: 'heart_rate',
     alertDetail: 'Heart rate too high: 139 bpm',
     alertLevel: 1,
@@ -325,5 +325,14 @@ describe('StationCore', () => {
     const { core, clock } = await setup();
     await core.stop();
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('StationCore backlog', () => {
+  it('lists backlog alerts but does not announce them', async () => {
+    const { vitals, core, shown } = await setup();
+    vitals.emitAlerts([alert('old', 'P001', { alertTime: 2_000_000 - 10 * 60_000 })]);
+    expect(shown).toHaveLength(0);
+    expect(core.unreadCount()).toBe(1);
   });
 });

@@ -65,6 +65,7 @@ type Handlers = { [C in Channel]: (req: ParsedRequestOf<C>) => Promise<ResponseO
 type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
 const MAX_TRACKED_PENDING = 20_000;
+const BACKLOG_MS = 2 * 60_000;
 const STATE_RANK: Record<BedState, number> = { critical: 4, warning: 3, signal_loss: 2, normal: 1, waiting: 0 };
 
 export class StationCore {
@@ -352,7 +353,9 @@ export class StationCore {
     }
     if (this.deps.recordFeedInStore) this.recordInStore(alerts);
     this.emit('alerts:new', alerts);
-    this.policy.onAlerts(fresh);
+    // Backlog (a restarted station's first poll, simulator warm-up) is listed, not announced.
+    const now = this.deps.clock.now();
+    this.policy.onAlerts(fresh.filter((a) => now - a.alertTime < BACKLOG_MS));
     for (const patientId of new Set(fresh.map((a) => a.patientId))) this.refreshBed(patientId);
   }
 

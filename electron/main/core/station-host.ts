@@ -118,6 +118,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         beds: opts.simulator?.beds,
         seed: opts.simulator?.seed,
         speed: opts.simulator?.speed,
+        warmupMs: opts.simulator?.warmupMs,
         timeZone,
         thresholds: sqliteThresholds(db),
       });

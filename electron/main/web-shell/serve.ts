@@ -21,6 +21,7 @@ Options:
   --beds N          simulated beds (default 12)                               [NURSE_STATION_BEDS]
   --seed N          simulator seed                                            [NURSE_STATION_SEED]
   --speed X         simulator speed, multiple of real time (default 1)        [NURSE_STATION_SPEED]
+  --warmup S        seconds of simulated history at start (default 900)       [NURSE_STATION_WARMUP]
   --help            this text
 `;
 
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       beds: { type: 'string' },
       seed: { type: 'string' },
       speed: { type: 'string' },
+      warmup: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
       beds: num(values.beds ?? env.NURSE_STATION_BEDS, '--beds'),
       seed: num(values.seed ?? env.NURSE_STATION_SEED, '--seed'),
       speed: num(values.speed ?? env.NURSE_STATION_SPEED, '--speed'),
+      warmupMs: (num(values.warmup ?? env.NURSE_STATION_WARMUP, '--warmup') ?? 900) * 1000,
     },
   });
   const shell = await startWebShell({

@@ -35,6 +35,8 @@ export interface SimulatedVitalsOptions {
   thresholds?: ThresholdPersistence;
   /** tests feed readings themselves */
   scenarios?: 'default' | 'none';
+  /** simulate this much history at start, so trends and statistics are not empty (ms) */
+  warmupMs?: number;
 }
 
 const SPARK_POINTS = 30;
@@ -49,7 +51,7 @@ export class SimulatedVitalsSource implements VitalsSource {
   private readonly engine: AlertEngine;
   private readonly trends: TrendStore;
   private readonly rejectCounter = new RejectCounter();
-  private readonly beds = new Map<string, BedState>();
+  private readonly bedStates = new Map<string, BedState>();
   private readonly alertListeners = new Set<(a: Alert[]) => void>();
   private readonly bedListeners = new Set<(b: BedSnapshot[]) => void>();
   private readonly healthListeners = new Set<(h: BackendHealth) => void>();
@@ -78,11 +80,12 @@ export class SimulatedVitalsSource implements VitalsSource {
       this.simulator = createWardSimulator({
         beds: this.opts.beds ?? 12,
         seed: this.opts.seed ?? 1,
-        startTime: now,
+        startTime: now - (this.opts.warmupMs ?? 0),
         timeZone: this.opts.timeZone,
         scenarios: this.opts.scenarios ?? 'default',
       });
       for (const bed of this.simulator.beds) this.bed(bed.patientId, bed.deviceId);
+      if (this.opts.warmupMs) this.advance(now);
     }
     this.schedule();
   }
@@ -158,7 +161,7 @@ export class SimulatedVitalsSource implements VitalsSource {
 
   private publish(raised: Alert[]): void {
     const lost = new Set(this.engine.lostBeds());
-    for (const [patientId, bed] of this.beds) {
+    for (const [patientId, bed] of this.bedStates) {
       if (lost.has(patientId) && bed.snapshot.state !== 'signal_loss') {
         bed.snapshot.state = 'signal_loss';
         bed.changed = true;
@@ -169,7 +172,7 @@ export class SimulatedVitalsSource implements VitalsSource {
       for (const l of this.alertListeners) l(raised);
     }
     const changed: BedSnapshot[] = [];
-    for (const bed of this.beds.values()) {
+    for (const bed of this.bedStates.values()) {
       if (!bed.changed) continue;
       bed.changed = false;
       changed.push(cloneBed(bed.snapshot));
@@ -194,7 +197,7 @@ export class SimulatedVitalsSource implements VitalsSource {
   }
 
   private bed(patientId: string, deviceId: string): BedState {
-    let bed = this.beds.get(patientId);
+    let bed = this.bedStates.get(patientId);
     if (!bed) {
       bed = {
         snapshot: {
@@ -207,13 +210,13 @@ export class SimulatedVitalsSource implements VitalsSource {
         },
         changed: true,
       };
-      this.beds.set(patientId, bed);
+      this.bedStates.set(patientId, bed);
     }
     return bed;
   }
 
   async beds(): Promise<BedSnapshot[]> {
-    return [...this.beds.values()].map((b) => cloneBed(b.snapshot)).sort((a, b) => a.patientId.localeCompare(b.patientId));
+    return [...this.bedStates.values()].map((b) => cloneBed(b.snapshot)).sort((a, b) => a.patientId.localeCompare(b.patientId));
   }
 
   async trend(patientId: string, from: number, to: number) {

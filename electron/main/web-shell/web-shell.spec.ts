@@ -1,0 +1,206 @@
+import { request } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { EventMap, EventName, Result } from '../../../shared/ipc/contract';
+import { dispatch, type HandlerTable } from '../core/dispatch';
+import type { StationHost } from '../core/host-types';
+import { StationError } from '../core/station-error';
+import { startWebShell, type WebShell } from './web-shell';
+
+type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+
+function fakeHost(): StationHost & { emit: Listener } {
+  const listeners = new Set<Listener>();
+  const handlers = {
+    'station:info': async () => ({ mode: 'simulator', stationId: 'ST-1' }),
+    'alerts:get': async () => {
+      throw new StationError('not_found', 'No such alert.');
+    },
+    'health:get': async () => {
+      throw new Error('SELECT * FROM secret_table WHERE password = hunter2');
+    },
+  } as unknown as HandlerTable;
+  return {
+    handle: (channel, request) => dispatch(handlers, channel, request),
+    onEvent(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    unreadCount: () => 0,
+    close: async () => undefined,
+    emit: (event, payload) => {
+      for (const l of listeners) l(event, payload);
+    },
+  };
+}
+
+let dir: string;
+let shell: WebShell;
+let host: ReturnType<typeof fakeHost>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ns-web-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Nurse Station</title>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(tmpdir(), 'ns-outside.txt'), 'secret');
+  host = fakeHost();
+  shell = await startWebShell({ host, staticDir: dir, port: 0, maxFrameBytes: 4096, rateLimitPerSecond: 5 });
+});
+
+afterAll(async () => {
+  await shell.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function connect(headers: Record<string, string> = {}, protocol = 'nurse-station'): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws`, protocol, {
+      headers: { Origin: `http://127.0.0.1:${shell.port}`, ...headers },
+    });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+function call(ws: WebSocket, frame: unknown): Promise<{ id: number; result: Result<unknown> }> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const msg = JSON.parse(data.toString()) as { id?: number; result?: Result<unknown> };
+      if (msg.result) {
+        ws.off('message', onMessage);
+        resolve(msg as { id: number; result: Result<unknown> });
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  });
+}
+
+describe('web shell HTTP', () => {
+  it('binds to loopback and serves the app with a strict CSP', async () => {
+    expect(shell.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const res = await fetch(shell.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await res.text()).toContain('Nurse Station');
+  });
+
+  it('serves assets with their type, and app routes with index.html', async () => {
+    const js = await fetch(`${shell.url}assets/app.js`);
+    expect(js.headers.get('content-type')).toContain('text/javascript');
+    expect((await fetch(`${shell.url}alerts`)).status).toBe(200);
+    expect((await fetch(`${shell.url}missing.js`)).status).toBe(404);
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    const res = await fetch(`${shell.url}..%2F..%2F${'ns-outside.txt'}`);
+    expect([403, 404]).toContain(res.status);
+    expect(await res.text()).not.toContain('secret');
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    // fetch() may not set Host; node:http can, as a rebinding attacker's browser effectively does.
+    const status = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: shell.port, path: '/', headers: { Host: 'evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it('refuses a non-loopback bind without a token', async () => {
+    await expect(startWebShell({ host, staticDir: dir, bindAddress: '0.0.0.0' })).rejects.toThrow(/token/);
+  });
+});
+
+describe('web shell WebSocket', () => {
+  it('answers contract requests and pushes events', async () => {
+    const ws = await connect();
+    const reply = await call(ws, { id: 1, channel: 'station:info', request: {} });
+    expect(reply).toEqual({ id: 1, result: { ok: true, value: { mode: 'simulator', stationId: 'ST-1' } } });
+    const event = new Promise((r) => ws.once('message', (d) => r(JSON.parse(d.toString()))));
+    host.emit('rejects:changed', { total: 1, byDevice: [] });
+    expect(await event).toEqual({ event: 'rejects:changed', payload: { total: 1, byDevice: [] } });
+    ws.close();
+  });
+
+  it('gives clear errors for unknown channels, wrong shapes and malformed frames', async () => {
+    const ws = await connect();
+    expect((await call(ws, { id: 2, channel: 'db:drop', request: {} })).result).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_channel' },
+    });
+    expect((await call(ws, { id: 3, channel: 'alerts:get', request: { alertId: "' OR 1=1" } })).result).toMatchObject(
+      { ok: false, error: { code: 'bad_request' } },
+    );
+    expect((await call(ws, '{not json')).result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect((await call(ws, { id: 4, channel: 'alerts:get', request: { alertId: 'x1' } })).result).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'No such alert.' },
+    });
+    ws.close();
+  });
+
+  it('never lets internal errors (SQL, secrets) cross to the client', async () => {
+    const ws = await connect();
+    const { result } = await call(ws, { id: 5, channel: 'health:get', request: {} });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toMatch(/SELECT|hunter2|secret_table|at /);
+    ws.close();
+  });
+
+  it('refuses connections from another origin', async () => {
+    await expect(connect({ Origin: 'http://evil.example' })).rejects.toThrow(/403/);
+  });
+
+  it('closes a connection that sends an oversized frame, and keeps serving others', async () => {
+    const big = await connect();
+    const closed = new Promise<number>((r) => big.once('close', (code) => r(code)));
+    big.send(JSON.stringify({ id: 1, channel: 'station:info', request: { pad: 'x'.repeat(10_000) } }));
+    expect(await closed).toBe(1009);
+    const ws = await connect();
+    expect((await call(ws, { id: 1, channel: 'station:info', request: {} })).result.ok).toBe(true);
+    ws.close();
+  });
+
+  it('rate-limits a flood with a clear error and recovers', async () => {
+    const ws = await connect();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => call(ws, { id: 100 + i, channel: 'station:info', request: {} })),
+    );
+    const limited = results.filter((r) => !r.result.ok && r.result.error.code === 'rate_limited');
+    expect(limited.length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await call(ws, { id: 999, channel: 'station:info', request: {} })).result.ok).toBe(true);
+    ws.close();
+  });
+});
+
+describe('web shell with a token', () => {
+  it('requires the token', async () => {
+    const secured = await startWebShell({ host, staticDir: dir, token: 'a-very-long-station-token' });
+    const url = `ws://127.0.0.1:${secured.port}/ws`;
+    const open = (protocol: string) =>
+      new Promise<boolean>((resolve) => {
+        const ws = new WebSocket(url, protocol);
+        ws.once('open', () => {
+          ws.close();
+          resolve(true);
+        });
+        ws.once('error', () => resolve(false));
+      });
+    expect(await open('nurse-station')).toBe(false);
+    expect(await open('nurse-station.wrong-token-xxxxxxxx')).toBe(false);
+    expect(await open('nurse-station.a-very-long-station-token')).toBe(true);
+    await secured.close();
+  });
+});
