@@ -336,3 +336,12 @@ describe('StationCore backlog', () => {
     expect(core.unreadCount()).toBe(1);
   });
 });
+
+describe('StationCore in connected mode', () => {
+  it('records only station-detected signal-loss alerts in the alert store (the sink writes the rest)', async () => {
+    const { vitals, core, store } = await setup({ record: false });
+    vitals.emitAlerts([alert('a1'), alert('s1', 'P002', { alertType: 'signal_loss', alertDetail: 'No data' })]);
+    await core.flushStoreWrites();
+    expect([...store.rows.keys()]).toEqual(['s1']);
+  });
+});

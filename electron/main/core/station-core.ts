@@ -51,7 +51,7 @@ export interface StationCoreDeps {
   clock: Clock;
   settings: SettingsPort;
   info: Omit<StationInfo, 'nurse'>;
-  /** simulator mode: the engine's alerts are recorded in the local alert store */
+  /** simulator mode: the engine's alerts are recorded in the local alert store (connected: only signal loss) */
   recordFeedInStore: boolean;
   auditThresholds?: (entry: ThresholdAuditEntry) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -352,6 +352,13 @@ export class StationCore {
       this.pending.delete(oldest);
     }
     if (this.deps.recordFeedInStore) this.recordInStore(alerts);
+    else {
+      // Connected mode: RisingWave's sink writes vital alerts, but signal loss is detected by the
+      // stations themselves (streaming SQL cannot see absence). Ids are deterministic, so several
+      // stations writing the same one is harmless.
+      const technical = alerts.filter((a) => a.alertType === 'signal_loss');
+      if (technical.length > 0) this.recordInStore(technical);
+    }
     this.emit('alerts:new', alerts);
     // Backlog (a restarted station's first poll, simulator warm-up) is listed, not announced.
     const now = this.deps.clock.now();

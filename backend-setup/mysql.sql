@@ -1,0 +1,99 @@
+-- Nurse Station: the alert store (MySQL 8.0+ or MariaDB 10.6+), InnoDB, utf8mb4.
+--
+-- Idempotent: every table is CREATE TABLE IF NOT EXISTS and every trigger is dropped and re-created, so
+-- running this file again is safe. It never alters an existing table: if an older `alerts` table (for
+-- instance the health_care demo's) is already there, the setup command reports the missing columns
+-- instead of silently running against it.
+--
+-- Statement separator: a semicolon at the END OF A LINE. No statement has such a semicolon inside it
+-- and no comment line ends with one, so splitting the text on /;[ \t]*\r?\n/ (or simply ";\n") and
+-- dropping comment-only pieces gives one statement per piece. Trigger bodies are single statements
+-- (no BEGIN ... END), so no DELIMITER command is needed.
+--
+-- Times are UTC, DATETIME(3) (milliseconds). DATETIME, not TIMESTAMP: TIMESTAMP ends in 2038 and is
+-- converted through the session time zone. The app's sessions run with time_zone '+00:00'.
+--
+-- The app's account needs only SELECT, INSERT, UPDATE on alerts and SELECT, INSERT on alert_events
+-- (the audit is append-only). RisingWave's sink account needs SELECT, INSERT, UPDATE on alerts.
+
+CREATE TABLE IF NOT EXISTS alerts (
+  -- Ids and the type are case- and byte-exact (utf8mb4_bin): compared, grouped and ordered exactly as the
+  -- app's SQLite store does, which keeps keyset pagination and the reports identical in both adapters.
+  alert_id       VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  patient_id     VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  device_id      VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+  alert_time     DATETIME(3)  NOT NULL COMMENT 'UTC: the reading that raised it, or when signal loss was detected',
+  alert_type     VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  alert_detail   VARCHAR(255) NULL,
+  -- 1 = warning, 2 = critical. No CHECK constraint on purpose: a sink row must never be refused.
+  alert_level    TINYINT      NOT NULL,
+  heart_rate     INT          NULL,
+  blood_oxygen   DOUBLE       NULL,
+  blood_glucose  DOUBLE       NULL,
+  -- Handling columns: written only by the app's conditional transition, never by the RisingWave sink.
+  -- The sink is an upsert sink that names only alert_id .. blood_glucose, so replays and updates of an
+  -- alert keep who handled it.
+  status         ENUM('pending', 'confirmed', 'resolved') NOT NULL DEFAULT 'pending',
+  handle_by      VARCHAR(80)  NULL COMMENT 'nurse of the latest transition',
+  handle_station VARCHAR(64)  NULL COMMENT 'station of the latest transition',
+  handle_time    DATETIME(3)  NULL COMMENT 'UTC: time of the latest transition',
+  handle_note    VARCHAR(1000) NULL COMMENT 'note of the latest transition',
+  -- When the alert first left pending (first confirm, or a direct resolve). handle_time moves on when a
+  -- confirmed alert is resolved; ack_time does not, so time-to-acknowledge and "pending 10 minutes ago"
+  -- stay exact.
+  ack_time       DATETIME(3)  NULL COMMENT 'UTC: when it first left pending',
+  version        INT          NOT NULL DEFAULT 0 COMMENT 'bumped by every applied transition',
+  created_at     DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) COMMENT 'first written (session time zone)',
+  PRIMARY KEY (alert_id),
+  -- Alert list, unfiltered (the default view), and any filter the others do not serve: WHERE alert_time >= ?
+  -- [AND alert_time <= ? AND (alert_time < ? OR alert_id < ?)] ORDER BY alert_time DESC, alert_id DESC
+  -- LIMIT n. InnoDB appends the primary key to every secondary index, so (alert_time) is physically
+  -- (alert_time, alert_id): the keyset scan walks it backwards and stops after n rows, no filesort.
+  -- The patient search is a case-insensitive substring match, which no index can seek; it rides this scan.
+  KEY ix_alerts_time (alert_time, alert_id),
+  -- Status filter (e.g. "pending only") and pendingAlerts(): equality on status, then the same
+  -- (alert_time, alert_id) order, so the filtered list is still a bounded backward index scan.
+  KEY ix_alerts_status_time (status, alert_time),
+  -- Level filter ("critical only"), same reasoning. Status and level combined use the status index (the
+  -- pending set is small) and test the level on the rows it reads.
+  KEY ix_alerts_level_time (alert_level, alert_time),
+  -- patientAlerts(patient, range): one patient's recent alerts, equality then range then order.
+  KEY ix_alerts_patient_time (patient_id, alert_time),
+  -- Statistic cards and the alert-burden report scan every alert of the time range and read only these
+  -- columns: covering them makes those scans index-only instead of one primary-key lookup per alert.
+  KEY ix_alerts_time_cover (alert_time, alert_level, status, ack_time, alert_type, patient_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
+  COMMENT = 'Vital-sign alerts (RisingWave sink) and who handled them (Nurse Station)';
+
+CREATE TABLE IF NOT EXISTS alert_events (
+  event_id    BIGINT       NOT NULL AUTO_INCREMENT,
+  alert_id    VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  action      ENUM('confirm', 'resolve') NOT NULL,
+  -- Status found when the attempt was made (NULL: the alert was not in the store yet) and the status the
+  -- action asks for. Whether it got there is `outcome`.
+  from_status ENUM('pending', 'confirmed', 'resolved') NULL,
+  to_status   ENUM('pending', 'confirmed', 'resolved') NOT NULL,
+  outcome     ENUM('applied', 'conflict', 'not_found') NOT NULL,
+  nurse       VARCHAR(80)  NOT NULL,
+  station_id  VARCHAR(64)  NOT NULL,
+  note        VARCHAR(1000) NULL,
+  event_time  DATETIME(3)  NOT NULL COMMENT 'UTC: when the nurse acted (may precede recorded_at for queued acks)',
+  recorded_at DATETIME(3)  NOT NULL COMMENT 'UTC: when the store wrote this row',
+  message     VARCHAR(255) NULL COMMENT 'what the station was told, e.g. who handled it first',
+  PRIMARY KEY (event_id),
+  -- An alert's audit trail, in order.
+  KEY ix_alert_events_alert (alert_id, event_time)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
+  COMMENT = 'Append-only audit of every acknowledgement attempt';
+
+-- The audit is append-only: refuse UPDATE and DELETE whoever asks. An archiving job that must remove old
+-- rows drops these triggers for the duration (TRUNCATE is not affected by them).
+DROP TRIGGER IF EXISTS alert_events_no_update;
+
+CREATE TRIGGER alert_events_no_update BEFORE UPDATE ON alert_events FOR EACH ROW
+  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'alert_events is append-only: rows cannot be updated';
+
+DROP TRIGGER IF EXISTS alert_events_no_delete;
+
+CREATE TRIGGER alert_events_no_delete BEFORE DELETE ON alert_events FOR EACH ROW
+  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'alert_events is append-only: rows cannot be deleted';

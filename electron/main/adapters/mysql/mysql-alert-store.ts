@@ -1,0 +1,490 @@
+// The alert store when connected: the MySQL table RisingWave's sink fills, plus who handled each alert.
+// Every statement is a server-side prepared statement (execute) with `?` parameters, so values never
+// pass through client-side escaping (which NO_BACKSLASH_ESCAPES would defeat). The only values written
+// into SQL text are integers this module computes (LIMIT) and fixed fragments.
+import mysql from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Alert, AlertPage, AlertQuery, AlertStats, TimeRange } from '../../../../shared/domain/types';
+import type { BurdenStats } from '../../../../shared/ipc/contract';
+import type { TransitionRequest, TransitionResult } from '../../core/ports';
+import {
+  AlertStoreError,
+  MAX_TIME_MS,
+  NOT_YET_MESSAGE,
+  PATIENT_ALERTS_CAP,
+  PENDING_CHANGE_WINDOW_MS,
+  TARGET_STATUS,
+  alertColumns,
+  assembleBurden,
+  checkNow,
+  checkTransitionRequest,
+  conflictMessage,
+  containsPattern,
+  isLegalTransition,
+  pageSize,
+  rangeStart,
+  rate,
+  rejectedAlertsError,
+  resolveTimeZone,
+  rowToAlert,
+  wardDays,
+} from '../alert-store-shared';
+import type { AlertAuditEvent, AlertColumns, AuditedAlertStore } from '../alert-store-shared';
+import { isFatalMysqlError, isRetryableMysqlError, mapMysqlError } from './mysql-errors';
+
+export { AlertStoreError } from '../alert-store-shared';
+export type { AlertStoreErrorCode, AlertAuditEvent, AuditedAlertStore } from '../alert-store-shared';
+
+export interface MysqlAlertStoreOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** default 4: the station runs a handful of queries at a time */
+  connectionLimit?: number;
+  /** this station's id: conflict messages say "from this station" when it handled the alert */
+  stationId: string;
+  /** IANA zone of the ward, for conflict-message times and per-day burden; default: the system's */
+  timeZone?: string;
+  /** a statement that gets no answer for this long fails as unavailable; default 10 000 ms */
+  statementTimeoutMs?: number;
+}
+
+type SqlValue = string | number | null;
+
+const CONNECT_TIMEOUT_MS = 3_000;
+const PING_TIMEOUT_MS = 3_000;
+const TRANSACTION_ATTEMPTS = 3;
+
+/** 1000-01-01T00:00:00Z, the first instant a DATETIME holds */
+const MIN_TIME_MS = -30_610_224_000_000;
+
+/** epoch ms → 'YYYY-MM-DD HH:MM:SS.mmm' (UTC), clamped to the DATETIME range */
+export function toMysqlDateTime(ms: number): string {
+  const clamped = Math.min(Math.max(Math.trunc(ms), MIN_TIME_MS), MAX_TIME_MS);
+  return new Date(clamped).toISOString().slice(0, 23).replace('T', ' ');
+}
+
+function fromMysqlDateTime(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.getTime();
+  // dateStrings is off, but a proxy or a changed option must not turn times into NaN silently.
+  const t = Date.parse(`${String(v).replace(' ', 'T')}Z`);
+  return Number.isNaN(t) ? null : t;
+}
+
+const ALERT_COLUMNS = `alert_id, patient_id, device_id, alert_time, alert_type, alert_detail, alert_level,
+  heart_rate, blood_oxygen, blood_glucose, status, handle_by, handle_station, handle_time, handle_note`;
+const ALERT_SELECT = `SELECT ${ALERT_COLUMNS} FROM alerts`;
+const ORDER = 'ORDER BY alert_time DESC, alert_id DESC';
+const EVENT_COLUMNS = `event_id, alert_id, action, from_status, to_status, outcome, nurse, station_id, note,
+  event_time, recorded_at, message`;
+
+function toAlertRow(r: RowDataPacket): { alert: Alert; handleStation: string | null } {
+  const alert = rowToAlert({
+    alert_id: r.alert_id,
+    patient_id: r.patient_id,
+    device_id: r.device_id,
+    alert_time: fromMysqlDateTime(r.alert_time) ?? 0,
+    alert_type: r.alert_type,
+    alert_detail: r.alert_detail,
+    alert_level: Number(r.alert_level),
+    heart_rate: r.heart_rate === null ? null : Number(r.heart_rate),
+    blood_oxygen: r.blood_oxygen === null ? null : Number(r.blood_oxygen),
+    blood_glucose: r.blood_glucose === null ? null : Number(r.blood_glucose),
+    status: r.status,
+    handle_by: r.handle_by,
+    handle_time: fromMysqlDateTime(r.handle_time),
+    handle_note: r.handle_note,
+  });
+  return { alert, handleStation: r.handle_station ?? null };
+}
+const toAlert = (r: RowDataPacket): Alert => toAlertRow(r).alert;
+
+// Multi-row upserts in three fixed sizes: few distinct prepared statements, few round trips.
+const UPSERT_CHUNKS = [100, 10, 1] as const;
+function upsertSql(rows: number): string {
+  const tuple = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT INTO alerts (alert_id, patient_id, device_id, alert_time, alert_type, alert_detail, alert_level,
+      heart_rate, blood_oxygen, blood_glucose)
+    VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
+    ON DUPLICATE KEY UPDATE patient_id = VALUES(patient_id), device_id = VALUES(device_id),
+      alert_time = VALUES(alert_time), alert_type = VALUES(alert_type), alert_detail = VALUES(alert_detail),
+      alert_level = VALUES(alert_level), heart_rate = VALUES(heart_rate), blood_oxygen = VALUES(blood_oxygen),
+      blood_glucose = VALUES(blood_glucose)`;
+}
+function upsertValues(r: AlertColumns): SqlValue[] {
+  return [
+    r.alertId,
+    r.patientId,
+    r.deviceId,
+    toMysqlDateTime(r.alertTime),
+    r.alertType,
+    r.alertDetail,
+    r.alertLevel,
+    r.heartRate,
+    r.bloodOxygen,
+    r.bloodGlucose,
+  ];
+}
+
+const STATS_SQL = `SELECT
+    COUNT(CASE WHEN alert_time >= ? THEN 1 END) AS total,
+    COUNT(CASE WHEN alert_time >= ? AND alert_level < 2 THEN 1 END) AS level1,
+    COUNT(CASE WHEN alert_time >= ? AND alert_level >= 2 THEN 1 END) AS level2,
+    COUNT(CASE WHEN alert_time >= ? AND status = 'pending' THEN 1 END) AS pending,
+    COUNT(CASE WHEN alert_time >= ? AND status = 'confirmed' THEN 1 END) AS confirmed,
+    COUNT(CASE WHEN alert_time >= ? AND status = 'resolved' THEN 1 END) AS resolved,
+    COUNT(CASE WHEN alert_time <= ? AND (ack_time IS NULL OR ack_time > ?) THEN 1 END) AS pending_then
+  FROM alerts WHERE alert_time >= ?`;
+
+const OVER_TIME_SQL = `SELECT TIMESTAMPDIFF(HOUR, '1970-01-01 00:00:00', alert_time) AS h, alert_type, alert_level,
+    COUNT(*) AS n
+  FROM alerts WHERE alert_time >= ? GROUP BY h, alert_type, alert_level`;
+
+// Median and p90 by linear interpolation between the floor and ceiling ranks, picked with window
+// functions so only (at most) four rows come back, whatever the number of samples.
+const ACK_SQL = `SELECT d, rn, cnt FROM (
+    SELECT d, ROW_NUMBER() OVER (ORDER BY d) - 1 AS rn, COUNT(*) OVER () AS cnt FROM (
+      SELECT GREATEST(0, TIMESTAMPDIFF(MICROSECOND, alert_time, ack_time) DIV 1000) AS d
+      FROM alerts WHERE alert_time >= ? AND ack_time IS NOT NULL
+    ) x
+  ) y WHERE rn IN ((cnt - 1) DIV 2, cnt DIV 2, (9 * (cnt - 1)) DIV 10, (9 * (cnt - 1) + 9) DIV 10)`;
+
+// Reads every column the app uses, so a table from an older schema fails here with a schema error
+// instead of somewhere in the middle of an acknowledgement.
+const PING_SQL = `SELECT
+    (SELECT COUNT(*) FROM (SELECT ${ALERT_COLUMNS}, ack_time, version FROM alerts LIMIT 1) a) AS a,
+    (SELECT COUNT(*) FROM (SELECT ${EVENT_COLUMNS} FROM alert_events LIMIT 1) e) AS e`;
+
+export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAlertStore {
+  const timeZone = resolveTimeZone(opts.timeZone);
+  const ownStation = opts.stationId;
+  const timeoutMs = opts.statementTimeoutMs ?? 10_000;
+  const ctx = { host: opts.host, port: opts.port, user: opts.user, database: opts.database, timeoutMs };
+
+  const pool: Pool = mysql.createPool({
+    host: opts.host,
+    port: opts.port,
+    user: opts.user,
+    password: opts.password,
+    database: opts.database,
+    connectionLimit: opts.connectionLimit ?? 4,
+    waitForConnections: true,
+    // Beyond this many waiting requests, fail fast instead of piling up behind a dead server.
+    queueLimit: 100,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    timezone: 'Z',
+    dateStrings: false,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    namedPlaceholders: false,
+    multipleStatements: false,
+    charset: 'UTF8MB4_UNICODE_CI',
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
+    maxPreparedStatements: 128,
+    maxIdle: 2,
+    idleTimeout: 60_000,
+  });
+  // DATETIME columns are UTC; so is created_at's CURRENT_TIMESTAMP default in this session.
+  // (The core pool emits its callback-style connections; the promise wrapper's typing says otherwise.)
+  pool.pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'", () => undefined);
+  });
+
+  type Runner = Pick<PoolConnection, 'execute'>;
+  const exec = async <T extends RowDataPacket[] | ResultSetHeader>(
+    runner: Runner,
+    sql: string,
+    values: SqlValue[],
+    timeout = timeoutMs,
+  ): Promise<T> => {
+    const [rows] = await runner.execute<T>({ sql, timeout }, values);
+    return rows;
+  };
+
+  let closing: Promise<void> | null = null;
+  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (closing) throw new AlertStoreError('unavailable', 'The alert store connection is closed');
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapMysqlError(err, ctx);
+    }
+  };
+
+  /** Runs `fn` in one transaction on one connection; deadlocks and lock timeouts are retried. */
+  const inTransaction = async <T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      const conn = await pool.getConnection();
+      let broken = false;
+      try {
+        await conn.beginTransaction();
+        const result = await fn(conn);
+        await conn.commit();
+        return result;
+      } catch (err) {
+        broken = isFatalMysqlError(err);
+        if (!broken) await conn.rollback().catch(() => undefined);
+        if (!broken && attempt < TRANSACTION_ATTEMPTS && isRetryableMysqlError(err)) continue;
+        throw err;
+      } finally {
+        if (broken) conn.destroy();
+        else conn.release();
+      }
+    }
+  };
+
+  const transitionIn = async (conn: PoolConnection, req: TransitionRequest): Promise<TransitionResult> => {
+    const to = TARGET_STATUS[req.action];
+    const audit = (from: string | null, outcome: AlertAuditEvent['outcome'], message: string | null) =>
+      exec(
+        conn,
+        `INSERT INTO alert_events (alert_id, action, from_status, to_status, outcome, nurse, station_id, note,
+            event_time, recorded_at, message)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)`,
+        [
+          req.alertId,
+          req.action,
+          from,
+          to,
+          outcome,
+          req.nurse,
+          req.stationId,
+          req.note,
+          toMysqlDateTime(req.at),
+          message,
+        ],
+      );
+    // The row lock serializes competing stations: the second one reads the first one's result.
+    const rows = await exec<RowDataPacket[]>(conn, `${ALERT_SELECT} WHERE alert_id = ? FOR UPDATE`, [
+      req.alertId,
+    ]);
+    const row = rows[0];
+    if (!row) {
+      await audit(null, 'not_found', NOT_YET_MESSAGE);
+      return { kind: 'not_yet' };
+    }
+    const { alert: current, handleStation } = toAlertRow(row);
+    if (!isLegalTransition(current.status, req.action)) {
+      const message = conflictMessage(current, handleStation, { ownStation, timeZone, at: req.at });
+      await audit(current.status, 'conflict', message);
+      return { kind: 'conflict', current, message };
+    }
+    const at = toMysqlDateTime(req.at);
+    const res = await exec<ResultSetHeader>(
+      conn,
+      `UPDATE alerts SET status = ?, handle_by = ?, handle_station = ?, handle_time = ?, handle_note = ?,
+          ack_time = COALESCE(ack_time, ?), version = version + 1
+        WHERE alert_id = ? AND status = ?`,
+      [to, req.nurse, req.stationId, at, req.note, at, req.alertId, current.status],
+    );
+    // Under the row lock the condition always holds; if it ever does not, nothing is claimed.
+    if (res.affectedRows !== 1)
+      throw new AlertStoreError('internal', 'The alert changed during its acknowledgement');
+    await audit(current.status, 'applied', null);
+    return {
+      kind: 'applied',
+      alert: { ...current, status: to, handleBy: req.nurse, handleTime: req.at, handleNote: req.note },
+    };
+  };
+
+  return {
+    adapter: 'mysql',
+
+    upsertAlerts: (alerts) =>
+      run(async () => {
+        const valid: AlertColumns[] = [];
+        const rejected: { alertId: unknown; reason: string }[] = [];
+        for (const a of alerts) {
+          const cols = alertColumns(a);
+          if (typeof cols === 'string') rejected.push({ alertId: a?.alertId, reason: cols });
+          else valid.push(cols);
+        }
+        const batches: AlertColumns[][] = [];
+        let rest = valid;
+        for (const size of UPSERT_CHUNKS) {
+          while (rest.length >= size) {
+            batches.push(rest.slice(0, size));
+            rest = rest.slice(size);
+          }
+        }
+        const write = (runner: Runner, batch: AlertColumns[]) =>
+          exec(runner, upsertSql(batch.length), batch.flatMap(upsertValues));
+        if (batches.length === 1) await write(pool, batches[0]!);
+        else if (batches.length > 1) {
+          await inTransaction(async (conn) => {
+            for (const b of batches) await write(conn, b);
+          });
+        }
+        if (rejected.length > 0) throw rejectedAlertsError(rejected, alerts.length);
+      }),
+
+    list: (query: AlertQuery, now: number) =>
+      run(async (): Promise<AlertPage> => {
+        checkNow(now);
+        const size = pageSize(query.limit);
+        const where = ['alert_time >= ?'];
+        const values: SqlValue[] = [toMysqlDateTime(rangeStart(query.range, now))];
+        if (query.level !== undefined) {
+          where.push('alert_level = ?');
+          values.push(query.level);
+        }
+        if (query.status !== undefined) {
+          where.push('status = ?');
+          values.push(query.status);
+        }
+        if (query.patientSearch !== undefined && query.patientSearch !== '') {
+          where.push("LOWER(patient_id) LIKE LOWER(?) ESCAPE '!'");
+          values.push(containsPattern(query.patientSearch));
+        }
+        if (query.after) {
+          // Spelled out rather than a row comparison, which older optimizers do not turn into a range.
+          where.push('alert_time <= ? AND (alert_time < ? OR alert_id < ?)');
+          const t = toMysqlDateTime(query.after.alertTime);
+          values.push(t, t, query.after.alertId);
+        }
+        const sql = `${ALERT_SELECT} WHERE ${where.join(' AND ')} ${ORDER} LIMIT ${size + 1}`;
+        const items = (await exec<RowDataPacket[]>(pool, sql, values)).map(toAlert);
+        const more = items.length > size;
+        if (more) items.length = size;
+        const last = items[items.length - 1];
+        return { items, next: more && last ? { alertTime: last.alertTime, alertId: last.alertId } : null };
+      }),
+
+    stats: (range: TimeRange, now: number) =>
+      run(async (): Promise<AlertStats> => {
+        checkNow(now);
+        const from = rangeStart(range, now);
+        const f = toMysqlDateTime(from);
+        const t0 = toMysqlDateTime(now - PENDING_CHANGE_WINDOW_MS);
+        const [r] = await exec<RowDataPacket[]>(pool, STATS_SQL, [
+          f,
+          f,
+          f,
+          f,
+          f,
+          f,
+          t0,
+          t0,
+          toMysqlDateTime(from - PENDING_CHANGE_WINDOW_MS),
+        ]);
+        const n = (k: string): number => Number(r?.[k] ?? 0);
+        const total = n('total');
+        return {
+          total,
+          level1: n('level1'),
+          level2: n('level2'),
+          pending: n('pending'),
+          pendingChange: n('pending') - n('pending_then'),
+          confirmed: n('confirmed'),
+          resolved: n('resolved'),
+          confirmedRate: rate(n('confirmed'), total),
+          resolvedRate: rate(n('resolved'), total),
+        };
+      }),
+
+    get: (alertId: string) =>
+      run(async () => {
+        const rows = await exec<RowDataPacket[]>(pool, `${ALERT_SELECT} WHERE alert_id = ?`, [alertId]);
+        return rows[0] ? toAlert(rows[0]) : null;
+      }),
+
+    patientAlerts: (patientId: string, range: TimeRange, now: number) =>
+      run(async () => {
+        checkNow(now);
+        const rows = await exec<RowDataPacket[]>(
+          pool,
+          `${ALERT_SELECT} WHERE patient_id = ? AND alert_time >= ? ${ORDER} LIMIT ${PATIENT_ALERTS_CAP}`,
+          [patientId, toMysqlDateTime(rangeStart(range, now))],
+        );
+        return rows.map(toAlert);
+      }),
+
+    transition: (req: TransitionRequest) =>
+      run(async () => {
+        checkTransitionRequest(req);
+        return inTransaction((conn) => transitionIn(conn, req));
+      }),
+
+    burden: (range: TimeRange, now: number) =>
+      run(async (): Promise<BurdenStats> => {
+        checkNow(now);
+        const from = rangeStart(range, now);
+        const f = toMysqlDateTime(from);
+        const days = wardDays(from, now, timeZone);
+        const bounds = days.starts.slice(1);
+        const whens = bounds.map((_, i) => `WHEN alert_time < ? THEN ${i}`);
+        const dayExpr = whens.length > 0 ? `CASE ${whens.join(' ')} ELSE ${whens.length} END` : '0';
+        const [perBedRows, overTimeRows, ackRows] = await Promise.all([
+          exec<RowDataPacket[]>(
+            pool,
+            `SELECT patient_id, ${dayExpr} AS d, COUNT(*) AS n FROM alerts WHERE alert_time >= ? GROUP BY patient_id, d`,
+            [...bounds.map(toMysqlDateTime), f],
+          ),
+          exec<RowDataPacket[]>(pool, OVER_TIME_SQL, [f]),
+          exec<RowDataPacket[]>(pool, ACK_SQL, [f]),
+        ]);
+        return assembleBurden({
+          overTime: overTimeRows.map((r) => ({
+            hour: Number(r.h),
+            alertType: String(r.alert_type),
+            alertLevel: Number(r.alert_level),
+            count: Number(r.n),
+          })),
+          perBedDay: perBedRows.map((r) => ({
+            patientId: String(r.patient_id),
+            dayIndex: Number(r.d),
+            count: Number(r.n),
+          })),
+          dayLabels: days.labels,
+          ack: {
+            values: new Map(ackRows.map((r) => [Number(r.rn), Number(r.d)])),
+            count: Number(ackRows[0]?.cnt ?? 0),
+          },
+        });
+      }),
+
+    pendingAlerts: () =>
+      run(async () =>
+        (await exec<RowDataPacket[]>(pool, `${ALERT_SELECT} WHERE status = 'pending' ${ORDER}`, [])).map(
+          toAlert,
+        ),
+      ),
+
+    auditTrail: (alertId: string) =>
+      run(async () => {
+        const rows = await exec<RowDataPacket[]>(
+          pool,
+          `SELECT ${EVENT_COLUMNS} FROM alert_events WHERE alert_id = ? ORDER BY event_id`,
+          [alertId],
+        );
+        return rows.map((r): AlertAuditEvent => ({
+          eventId: Number(r.event_id),
+          alertId: r.alert_id,
+          action: r.action,
+          fromStatus: r.from_status ?? null,
+          toStatus: r.to_status,
+          outcome: r.outcome,
+          nurse: r.nurse,
+          stationId: r.station_id,
+          note: r.note ?? null,
+          eventTime: fromMysqlDateTime(r.event_time) ?? 0,
+          recordedAt: fromMysqlDateTime(r.recorded_at) ?? 0,
+          message: r.message ?? null,
+        }));
+      }),
+
+    ping: () =>
+      run(async () => {
+        await exec(pool, PING_SQL, [], PING_TIMEOUT_MS);
+      }),
+
+    close: () => {
+      closing ??= pool.end().catch(() => undefined);
+      return closing;
+    },
+  };
+}

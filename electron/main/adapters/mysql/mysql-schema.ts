@@ -1,0 +1,146 @@
+// Applies backend-setup/mysql.sql statement by statement and checks that the tables it leaves behind
+// have every column the app uses. Shared by the setup command and the integration tests.
+import { fileURLToPath } from 'node:url';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { AlertStoreError } from '../alert-store-shared';
+
+/** A mysql2/promise Connection, PoolConnection or Pool. */
+export type MysqlQueryable = Pick<Connection, 'query' | 'execute'>;
+
+/** Columns the app reads or writes, per table (the RisingWave sink writes a subset of `alerts`). */
+export const REQUIRED_MYSQL_COLUMNS: Readonly<Record<'alerts' | 'alert_events', readonly string[]>> = {
+  alerts: [
+    'alert_id',
+    'patient_id',
+    'device_id',
+    'alert_time',
+    'alert_type',
+    'alert_detail',
+    'alert_level',
+    'heart_rate',
+    'blood_oxygen',
+    'blood_glucose',
+    'status',
+    'handle_by',
+    'handle_station',
+    'handle_time',
+    'handle_note',
+    'ack_time',
+    'version',
+  ],
+  alert_events: [
+    'event_id',
+    'alert_id',
+    'action',
+    'from_status',
+    'to_status',
+    'outcome',
+    'nurse',
+    'station_id',
+    'note',
+    'event_time',
+    'recorded_at',
+    'message',
+  ],
+};
+
+/** Where the schema lives when running from the repository (setup command, tests). */
+export function mysqlSchemaPath(): string {
+  return fileURLToPath(new URL('../../../../backend-setup/mysql.sql', import.meta.url));
+}
+
+/**
+ * Splits the schema file as its header documents: a statement ends with a semicolon at the end of a
+ * line. Whole-line `--` comments are removed, and pieces left empty are dropped (the server would answer
+ * "query was empty").
+ */
+export function splitSqlStatements(sqlText: string): string[] {
+  return sqlText
+    .split(/;[ \t]*(?:\r?\n|$)/)
+    .map((piece) =>
+      piece
+        .split(/\r?\n/)
+        .filter((line) => !line.trim().startsWith('--'))
+        .join('\n')
+        .trim(),
+    )
+    .filter((piece) => piece !== '');
+}
+
+function firstCodeLine(statement: string): string {
+  const line = statement.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trim().startsWith('--')) ?? '';
+  return line.trim().slice(0, 80);
+}
+
+/**
+ * Runs every statement of `sqlText` on `conn` (text protocol: DDL and triggers cannot all be prepared),
+ * then verifies the result with checkMysqlSchema. Throws an AlertStoreError naming the failing statement.
+ */
+export async function applyMysqlSchema(
+  conn: MysqlQueryable,
+  sqlText: string,
+): Promise<{ statements: number }> {
+  const statements = splitSqlStatements(sqlText);
+  for (const [i, statement] of statements.entries()) {
+    try {
+      await conn.query(statement);
+    } catch (err) {
+      const e = err as { code?: unknown; errno?: unknown; sqlMessage?: unknown };
+      const code = typeof e.code === 'string' ? e.code : 'error';
+      // The server's own message is kept (this runs in the setup command, for an administrator): it
+      // quotes our schema, never a credential.
+      const why = typeof e.sqlMessage === 'string' ? e.sqlMessage.slice(0, 200) : code;
+      const kind =
+        code === 'ER_ACCESS_DENIED_ERROR' ||
+        code === 'ER_DBACCESS_DENIED_ERROR' ||
+        code === 'ER_TABLEACCESS_DENIED_ERROR' ||
+        code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR'
+          ? 'auth'
+          : code.startsWith('E') && !code.startsWith('ER_')
+            ? 'unavailable'
+            : 'schema';
+      throw new AlertStoreError(
+        kind,
+        `Schema statement ${i + 1} of ${statements.length} (${firstCodeLine(statement)}) failed: ${why}`,
+        typeof e.errno === 'number' ? `${code} (${e.errno})` : code,
+      );
+    }
+  }
+  const problems = await checkMysqlSchema(conn);
+  if (problems.length > 0) throw new AlertStoreError('schema', problems.join('; '));
+  return { statements: statements.length };
+}
+
+/**
+ * What is wrong with the alert tables of the connection's current database, as sentences; empty when
+ * nothing is. Catches a table left over from an older schema (e.g. the health_care demo's `alerts`),
+ * which CREATE TABLE IF NOT EXISTS leaves untouched.
+ */
+export async function checkMysqlSchema(conn: MysqlQueryable): Promise<string[]> {
+  const [rows] = await conn.execute<RowDataPacket[]>(
+    `SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events')`,
+  );
+  const have = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const t = String(r.t);
+    if (!have.has(t)) have.set(t, new Set());
+    have.get(t)!.add(String(r.c).toLowerCase());
+  }
+  const problems: string[] = [];
+  for (const [table, columns] of Object.entries(REQUIRED_MYSQL_COLUMNS)) {
+    const cols = have.get(table);
+    if (!cols) {
+      problems.push(`Table "${table}" is missing`);
+      continue;
+    }
+    const missing = columns.filter((c) => !cols.has(c));
+    if (missing.length > 0) {
+      problems.push(
+        `Table "${table}" comes from an older schema and lacks ${missing.join(', ')} — rename it (or add the ` +
+          `columns) and run the setup again`,
+      );
+    }
+  }
+  return problems;
+}

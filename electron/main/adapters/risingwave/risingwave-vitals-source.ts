@@ -1,0 +1,710 @@
+// Connected mode's VitalsSource: reads RisingWave's materialized views over the PostgreSQL wire
+// protocol (`pg`) by polling. RisingWave speaks a subset of PostgreSQL, so every statement here
+// follows these rules: each parameter is cast (`$1::timestamptz`), LIMIT is a literal constant,
+// no read-write transactions, no LISTEN/NOTIFY, no temp tables, no INSERT … ON CONFLICT.
+//
+// What it does, and what it leaves to the station core:
+// - Beds: `patient_latest_vitals` each poll, plus a small ring of recent values per patient for the
+//   sparklines (seeded on start from `patient_vitals_1min`). The bed state comes from the alerts this
+//   source delivered in the last 10 minutes; it knows nothing of acknowledgements, so the core refines
+//   `state`/`activeAlertIds` with the alert store's statuses.
+// - Alert feed: keyset polling of `alerts` on (alert_time, alert_id) re-reading an overlap window,
+//   de-duplicated by id (see AlertFeedCursor): each alert is delivered once, in alert_time order,
+//   across polls, stop()/start() and database restarts.
+// - Signal loss: streaming SQL cannot see absence, so it is computed here from measure_time.
+// - Rejects: RisingWave drops malformed JSON itself (source error tolerance), so there is nothing to
+//   count here: rejects() is always empty.
+import pg from 'pg';
+import {
+  ALERT_TYPES,
+  DEFAULT_THRESHOLDS,
+  type Alert,
+  type AlertType,
+  type BackendHealth,
+  type BedSnapshot,
+  type BedState,
+  type Reading,
+  type RejectSummary,
+  type ThresholdLimits,
+  type Thresholds,
+  type TrendPoint,
+} from '../../../../shared/domain/types';
+import { alertId, bucketStart, signalLossDetail } from '../../../../shared/engine/rules';
+import { logger } from '../../core/logger';
+import { systemClock, type Clock, type Unsubscribe, type VitalsSource } from '../../core/ports';
+import { AlertFeedCursor, compareFeedRows } from './alert-feed-cursor';
+import { describePgError } from './pg-errors';
+import { risingWaveTypes, toEpochMs, toNumber, tsParam } from './pg-row-types';
+
+export interface RisingWaveVitalsSourceOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** ms between polls while healthy; default 1000 */
+  pollIntervalMs?: number;
+  /** how far behind the newest alert_time each poll re-reads; default 5000 */
+  overlapMs?: number;
+  /** no reading for this long → signal loss; default 30000 */
+  signalLossMs?: number;
+  /** the first poll after start only delivers alerts this recent; default 10 minutes */
+  initialLookbackMs?: number;
+  /** alerts this recent count towards a bed's state and activeAlertIds; default 10 minutes */
+  activeAlertWindowMs?: number;
+  /** values kept per vital for the sparklines; default 30 */
+  sparkLength?: number;
+  clock?: Clock;
+  /** written to patient_thresholds.updated_by */
+  stationId?: string;
+  /** default 5000 */
+  connectTimeoutMs?: number;
+  /** client-side query timeout, so a hung server cannot stall the feed; default 15000 */
+  queryTimeoutMs?: number;
+  /** tests wrap the pool to inspect every statement */
+  createPool?: (config: pg.PoolConfig) => pg.Pool;
+  /** operator log for details that do not belong in the UI; default the main-process logger */
+  log?: (message: string) => void;
+}
+
+export interface RisingWaveVitalsSource extends VitalsSource {
+  /** Runs one poll now (after any poll in flight). Rejects only when stopped; failures go to health. */
+  pollNow(): Promise<void>;
+}
+
+/** Thrown by request methods when RisingWave cannot answer; the message is safe for the UI. */
+export class VitalsUnavailableError extends Error {
+  readonly code = 'unavailable';
+  constructor(message: string) {
+    super(message);
+    this.name = 'VitalsUnavailableError';
+  }
+}
+
+// LIMITs are literals (RisingWave does not take them as parameters), checked once here.
+const PAGE_SIZE = literalLimit(500);
+const MAX_PAGES_PER_POLL = 20;
+const MAX_BEDS = literalLimit(2000);
+const MAX_SEED_ROWS = literalLimit(50_000);
+/** 7 days of 1-minute buckets: the longest range the contract allows */
+const MAX_TREND_ROWS = literalLimit(7 * 24 * 60 + 1);
+const BACKOFF_START_MS = 1_000;
+const BACKOFF_CAP_MS = 30_000;
+const SEED_WINDOW_MS = 10 * 60_000;
+
+function literalLimit(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid LIMIT ${n}`);
+  return n;
+}
+
+const ALERT_COLUMNS =
+  'alert_id, patient_id, device_id, alert_time, alert_type, alert_detail, alert_level, heart_rate, blood_oxygen, blood_glucose';
+
+const SQL = {
+  latest:
+    'SELECT patient_id, device_id, measure_time, heart_rate, blood_oxygen, blood_glucose ' +
+    `FROM patient_latest_vitals ORDER BY patient_id LIMIT ${MAX_BEDS}`,
+  seed:
+    'SELECT patient_id, window_start, hr_avg, spo2_avg, glucose_avg FROM patient_vitals_1min ' +
+    `WHERE window_start >= $1::timestamptz ORDER BY patient_id, window_start LIMIT ${MAX_SEED_ROWS}`,
+  alertsFirstPage:
+    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE alert_time >= $1::timestamptz ` +
+    `ORDER BY alert_time, alert_id LIMIT ${PAGE_SIZE}`,
+  // Keyset continuation. Timestamps travel as ms while the server keeps µs, so `>` may re-read the
+  // last rows of the previous page; the cursor's de-duplication drops them.
+  alertsNextPage:
+    `SELECT ${ALERT_COLUMNS} FROM alerts ` +
+    'WHERE alert_time > $1::timestamptz OR (alert_time = $1::timestamptz AND alert_id > $2::varchar) ' +
+    `ORDER BY alert_time, alert_id LIMIT ${PAGE_SIZE}`,
+  trend:
+    'SELECT window_start, hr_min, hr_avg, hr_max, spo2_min, spo2_avg, spo2_max, glucose_min, glucose_avg, glucose_max ' +
+    'FROM patient_vitals_1min WHERE patient_id = $1::varchar AND window_start >= $2::timestamptz ' +
+    `AND window_start < $3::timestamptz ORDER BY window_start LIMIT ${MAX_TREND_ROWS}`,
+  thresholds:
+    'SELECT heart_rate_min, heart_rate_max, blood_oxygen_min, blood_glucose_min, blood_glucose_max ' +
+    'FROM patient_thresholds WHERE patient_id = $1::varchar LIMIT 1',
+  // RisingWave's INSERT has no ON CONFLICT clause (its tables overwrite on a duplicate primary key,
+  // PostgreSQL raises 23505), so: UPDATE … RETURNING; if no row, INSERT; if that races another
+  // station's INSERT (23505 on PostgreSQL), UPDATE again. No transaction needed: the row is whole.
+  thresholdsUpdate:
+    'UPDATE patient_thresholds SET heart_rate_min = $2::double precision, heart_rate_max = $3::double precision, ' +
+    'blood_oxygen_min = $4::double precision, blood_glucose_min = $5::double precision, ' +
+    'blood_glucose_max = $6::double precision, updated_at = $7::timestamptz, updated_by = $8::varchar ' +
+    'WHERE patient_id = $1::varchar RETURNING patient_id',
+  // all columns, in table order (older RisingWave versions require that)
+  thresholdsInsert:
+    'INSERT INTO patient_thresholds (patient_id, heart_rate_min, heart_rate_max, blood_oxygen_min, ' +
+    'blood_glucose_min, blood_glucose_max, updated_at, updated_by) VALUES ($1::varchar, $2::double precision, ' +
+    '$3::double precision, $4::double precision, $5::double precision, $6::double precision, $7::timestamptz, $8::varchar)',
+  version: 'SELECT version() AS version',
+  // RisingWave only: makes the write visible to the next read (read-after-write is not the default)
+  flush: 'FLUSH',
+} as const;
+
+/** The statements this adapter can send, for the casting test. */
+export const RISINGWAVE_SQL: Readonly<Record<string, string>> = SQL;
+
+type Row = Record<string, unknown>;
+
+interface PatientState {
+  patientId: string;
+  deviceId: string | null;
+  latest: Reading | null;
+  /** newest measure_time seen, even when the row's vitals were incomplete */
+  lastMeasureTime: number | null;
+  /** measure_time of the last value pushed to the rings */
+  lastSparkTime: number | null;
+  spark: { heartRate: number[]; bloodOxygen: number[]; bloodGlucose: number[] };
+}
+
+/**
+ * The engine's signal-loss id: md5(`${patient_id}|signal_loss|${bucket start, epoch s}`) of the 30-s
+ * bucket holding the moment the silence reached the limit (last reading + signalLossMs), not of the
+ * poll that noticed it: every station and every restart computes the same id for the same silence.
+ */
+export function signalLossAlertId(patientId: string, lastMeasureTime: number, signalLossMs: number): string {
+  return alertId(patientId, 'signal_loss', bucketStart(lastMeasureTime + signalLossMs));
+}
+
+export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions): RisingWaveVitalsSource {
+  const clock = opts.clock ?? systemClock;
+  const pollIntervalMs = opts.pollIntervalMs ?? 1_000;
+  const overlapMs = opts.overlapMs ?? 5_000;
+  const signalLossMs = opts.signalLossMs ?? 30_000;
+  const activeWindowMs = opts.activeAlertWindowMs ?? 10 * 60_000;
+  const sparkLength = opts.sparkLength ?? 30;
+  const stationId = opts.stationId ?? 'nurse-station';
+  const log = opts.log ?? ((m: string) => logger.warn(`risingwave: ${m}`));
+  const target = {
+    system: 'RisingWave',
+    host: opts.host,
+    port: opts.port,
+    user: opts.user,
+    database: opts.database,
+  };
+
+  const cursor = new AlertFeedCursor({ overlapMs, initialLookbackMs: opts.initialLookbackMs ?? 10 * 60_000 });
+  const patients = new Map<string, PatientState>();
+  /** alerts delivered within the active window, per patient */
+  const recentAlerts = new Map<string, Alert[]>();
+  /** patient → the measure_time whose silence already raised a signal-loss alert */
+  const lossRaisedFor = new Map<string, number>();
+  /** last bed snapshots sent to onBeds, to send only changes */
+  const lastSent = new Map<string, string>();
+
+  const alertListeners = new Set<(alerts: Alert[]) => void>();
+  const bedListeners = new Set<(beds: BedSnapshot[]) => void>();
+  const healthListeners = new Set<(health: BackendHealth) => void>();
+
+  let health: BackendHealth = {
+    backend: 'vitals',
+    adapter: 'risingwave',
+    up: false,
+    since: clock.now(),
+    message: 'Not connected to RisingWave yet',
+  };
+  let pool: pg.Pool | null = null;
+  let running = false;
+  let seeded = false;
+  let timer: unknown = null;
+  /** bumped by start() and stop(), so a poll finishing after a restart cannot start a second loop */
+  let generation = 0;
+  let failures = 0;
+  let isRisingWave: boolean | null = null;
+  let lastLogged: string | null = null;
+  /** serializes polls: the timer's and pollNow()'s never overlap */
+  let chain: Promise<void> = Promise.resolve();
+
+  function emit<T>(listeners: Set<(v: T) => void>, value: T): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (err) {
+        log(`a listener threw: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  function setHealth(up: boolean, message: string | null): void {
+    if (health.up === up && health.message === message) return;
+    health = { ...health, up, message, since: health.up === up ? health.since : clock.now() };
+    emit(healthListeners, health);
+  }
+
+  function createPool(): pg.Pool {
+    const config: pg.PoolConfig = {
+      host: opts.host,
+      port: opts.port,
+      user: opts.user,
+      password: opts.password,
+      database: opts.database,
+      max: 3,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+      query_timeout: opts.queryTimeoutMs ?? 15_000,
+      keepAlive: true,
+      types: risingWaveTypes,
+    };
+    const p = opts.createPool ? opts.createPool(config) : new pg.Pool(config);
+    // An idle client dies when the server restarts; without a listener that error would crash
+    // the main process. The next poll fails (or reconnects) and reports through health.
+    p.on('error', (err) => logOnce(`idle connection lost: ${err.message}`));
+    return p;
+  }
+
+  function logOnce(message: string): void {
+    if (message === lastLogged) return;
+    lastLogged = message;
+    log(message);
+  }
+
+  async function query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const p = pool;
+    if (!p) throw new VitalsUnavailableError('The RisingWave source is not running');
+    const result = await p.query(sql, params);
+    return result.rows as Row[];
+  }
+
+  /** For request methods: failures become a UI-safe VitalsUnavailableError. */
+  async function request(sql: string, params: unknown[] = []): Promise<Row[]> {
+    try {
+      return await query(sql, params);
+    } catch (err) {
+      if (err instanceof VitalsUnavailableError) throw err;
+      const described = describePgError(err, target);
+      logOnce(`${described.message}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new VitalsUnavailableError(described.message);
+    }
+  }
+
+  // ---- polling -------------------------------------------------------------------------------
+
+  function pushSpark(
+    state: PatientState,
+    hr: number | null,
+    spo2: number | null,
+    glucose: number | null,
+  ): void {
+    const push = (ring: number[], v: number | null) => {
+      if (v === null) return;
+      ring.push(v);
+      if (ring.length > sparkLength) ring.splice(0, ring.length - sparkLength);
+    };
+    push(state.spark.heartRate, hr);
+    push(state.spark.bloodOxygen, spo2);
+    push(state.spark.bloodGlucose, glucose);
+  }
+
+  function patientState(patientId: string): PatientState {
+    let state = patients.get(patientId);
+    if (!state) {
+      state = {
+        patientId,
+        deviceId: null,
+        latest: null,
+        lastMeasureTime: null,
+        lastSparkTime: null,
+        spark: { heartRate: [], bloodOxygen: [], bloodGlucose: [] },
+      };
+      patients.set(patientId, state);
+    }
+    return state;
+  }
+
+  async function seedSparks(now: number): Promise<void> {
+    const rows = await query(SQL.seed, [tsParam(now - SEED_WINDOW_MS)]);
+    // only beds whose rings are empty: a restart of this source keeps the values it already has
+    const empty = new Set(
+      [...patients.values()]
+        .filter(
+          (s) => s.spark.heartRate.length + s.spark.bloodOxygen.length + s.spark.bloodGlucose.length === 0,
+        )
+        .map((s) => s.patientId),
+    );
+    for (const row of rows) {
+      const patientId = typeof row.patient_id === 'string' ? row.patient_id : null;
+      if (!patientId || (patients.has(patientId) && !empty.has(patientId))) continue;
+      empty.add(patientId);
+      pushSpark(
+        patientState(patientId),
+        toNumber(row.hr_avg),
+        toNumber(row.spo2_avg),
+        toNumber(row.glucose_avg),
+      );
+    }
+  }
+
+  async function readLatest(): Promise<void> {
+    const rows = await query(SQL.latest);
+    for (const row of rows) {
+      const patientId = typeof row.patient_id === 'string' ? row.patient_id : null;
+      const measureTime = toEpochMs(row.measure_time);
+      if (!patientId || measureTime === null) continue;
+      const state = patientState(patientId);
+      state.deviceId = typeof row.device_id === 'string' ? row.device_id : state.deviceId;
+      if (state.lastMeasureTime !== null && measureTime <= state.lastMeasureTime) continue;
+      state.lastMeasureTime = measureTime;
+      const hr = toNumber(row.heart_rate);
+      const spo2 = toNumber(row.blood_oxygen);
+      const glucose = toNumber(row.blood_glucose);
+      if (hr !== null && spo2 !== null && glucose !== null) {
+        state.latest = {
+          patientId,
+          deviceId: state.deviceId ?? '',
+          measureTime,
+          heartRate: hr,
+          bloodOxygen: spo2,
+          bloodGlucose: glucose,
+        };
+      }
+      if (state.lastSparkTime === null || measureTime > state.lastSparkTime) {
+        state.lastSparkTime = measureTime;
+        pushSpark(state, hr, spo2, glucose);
+      }
+    }
+  }
+
+  function rowToAlert(row: Row): Alert | null {
+    const alertId = typeof row.alert_id === 'string' ? row.alert_id : null;
+    const patientId = typeof row.patient_id === 'string' ? row.patient_id : null;
+    const alertTime = toEpochMs(row.alert_time);
+    const alertType = row.alert_type;
+    if (!alertId || !patientId || alertTime === null) {
+      logOnce('skipped an alert row without id, patient or time');
+      return null;
+    }
+    if (typeof alertType !== 'string' || !(ALERT_TYPES as readonly string[]).includes(alertType)) {
+      logOnce(`alert ${alertId} has an unknown alert_type; is risingwave.sql newer than this app?`);
+      return null;
+    }
+    // Anything but an explicit 1 is treated as critical: over-alerting beats a missed alarm.
+    const level = toNumber(row.alert_level) === 1 ? 1 : 2;
+    const hr = toNumber(row.heart_rate);
+    const spo2 = toNumber(row.blood_oxygen);
+    const glucose = toNumber(row.blood_glucose);
+    return {
+      alertId,
+      patientId,
+      deviceId: typeof row.device_id === 'string' ? row.device_id : '',
+      alertTime,
+      alertType: alertType as AlertType,
+      alertDetail: typeof row.alert_detail === 'string' ? row.alert_detail : '',
+      alertLevel: level,
+      status: 'pending',
+      handleBy: null,
+      handleTime: null,
+      handleNote: null,
+      reading:
+        hr !== null && spo2 !== null && glucose !== null
+          ? { heartRate: hr, bloodOxygen: spo2, bloodGlucose: glucose }
+          : null,
+    };
+  }
+
+  /**
+   * Alerts the cursor has marked delivered but listeners have not had yet. Drained at the end of every
+   * poll, failed ones included: a page read before a failure must not be lost.
+   */
+  let undelivered: Alert[] = [];
+
+  function flushAlerts(now: number): void {
+    if (undelivered.length === 0) return;
+    const batch = undelivered.sort(compareFeedRows);
+    undelivered = [];
+    rememberAlerts(batch, now);
+    emit(alertListeners, batch);
+  }
+
+  async function readAlerts(now: number): Promise<void> {
+    let rows = await query(SQL.alertsFirstPage, [tsParam(cursor.lowerBound(now))]);
+    for (let page = 1; ; page++) {
+      const alerts = rows.map(rowToAlert).filter((a): a is Alert => a !== null);
+      undelivered.push(...cursor.accept(alerts, now));
+      const last = rows[rows.length - 1];
+      if (rows.length < PAGE_SIZE || !last || page >= MAX_PAGES_PER_POLL) break;
+      const lastTime = toEpochMs(last.alert_time);
+      if (lastTime === null || typeof last.alert_id !== 'string') break;
+      const next = await query(SQL.alertsNextPage, [tsParam(lastTime), last.alert_id]);
+      // no progress (more than a page of rows in one millisecond): the next poll goes on
+      if (next.length > 0 && next[next.length - 1]?.alert_id === last.alert_id) break;
+      rows = next;
+    }
+  }
+
+  function detectSignalLoss(now: number): Alert[] {
+    const raised: Alert[] = [];
+    for (const state of patients.values()) {
+      const last = state.lastMeasureTime;
+      // same rule as the engine's tick(): silent for signalLossMs or longer, once per episode
+      if (last === null || now - last < signalLossMs) continue;
+      if (lossRaisedFor.get(state.patientId) === last) continue;
+      lossRaisedFor.set(state.patientId, last);
+      const deviceId = state.deviceId ?? '';
+      raised.push({
+        alertId: signalLossAlertId(state.patientId, last, signalLossMs),
+        patientId: state.patientId,
+        deviceId,
+        alertTime: now,
+        alertType: 'signal_loss',
+        alertDetail: signalLossDetail(deviceId, now - last),
+        alertLevel: 1,
+        status: 'pending',
+        handleBy: null,
+        handleTime: null,
+        handleNote: null,
+        reading: null,
+      });
+    }
+    return raised;
+  }
+
+  function rememberAlerts(alerts: Alert[], now: number): void {
+    for (const alert of alerts) {
+      const list = recentAlerts.get(alert.patientId) ?? [];
+      if (!list.some((a) => a.alertId === alert.alertId)) list.push(alert);
+      recentAlerts.set(alert.patientId, list);
+    }
+    for (const [patientId, list] of recentAlerts) {
+      const kept = list.filter((a) => a.alertTime >= now - activeWindowMs);
+      if (kept.length === 0) recentAlerts.delete(patientId);
+      else recentAlerts.set(patientId, kept);
+    }
+  }
+
+  function snapshot(state: PatientState, now: number): BedSnapshot {
+    const active = (recentAlerts.get(state.patientId) ?? [])
+      .filter((a) => a.alertTime >= now - activeWindowMs)
+      .sort((a, b) => b.alertLevel - a.alertLevel || b.alertTime - a.alertTime);
+    const vital = active.filter((a) => a.alertType !== 'signal_loss');
+    let bedState: BedState;
+    if (state.lastMeasureTime === null) bedState = 'waiting';
+    else if (vital.some((a) => a.alertLevel === 2)) bedState = 'critical';
+    else if (vital.some((a) => a.alertLevel === 1)) bedState = 'warning';
+    else if (now - state.lastMeasureTime >= signalLossMs) bedState = 'signal_loss';
+    else bedState = 'normal';
+    return {
+      patientId: state.patientId,
+      deviceId: state.deviceId,
+      latest: state.latest ? { ...state.latest } : null,
+      spark: {
+        heartRate: [...state.spark.heartRate],
+        bloodOxygen: [...state.spark.bloodOxygen],
+        bloodGlucose: [...state.spark.bloodGlucose],
+      },
+      state: bedState,
+      activeAlertIds: active.map((a) => a.alertId),
+    };
+  }
+
+  function allSnapshots(now: number): BedSnapshot[] {
+    return [...patients.values()]
+      .map((s) => snapshot(s, now))
+      .sort((a, b) => a.patientId.localeCompare(b.patientId, 'en', { numeric: true }));
+  }
+
+  async function pollOnce(): Promise<void> {
+    const now = clock.now();
+    if (!seeded) {
+      await seedSparks(now);
+      seeded = true;
+    }
+    await readLatest();
+    await readAlerts(now);
+    undelivered.push(...detectSignalLoss(now));
+    flushAlerts(now);
+
+    const changed: BedSnapshot[] = [];
+    for (const bed of allSnapshots(now)) {
+      const key = JSON.stringify(bed);
+      if (lastSent.get(bed.patientId) === key) continue;
+      lastSent.set(bed.patientId, key);
+      changed.push(bed);
+    }
+    if (changed.length > 0) emit(bedListeners, changed);
+  }
+
+  async function detectServer(): Promise<void> {
+    if (isRisingWave !== null) return;
+    const rows = await query(SQL.version);
+    isRisingWave = /risingwave/i.test(String(rows[0]?.version ?? ''));
+  }
+
+  /** One guarded poll: never throws; updates health and the failure count. */
+  async function guardedPoll(): Promise<void> {
+    if (!running) return;
+    try {
+      await detectServer();
+      await pollOnce();
+      failures = 0;
+      lastLogged = null;
+      setHealth(true, null);
+    } catch (err) {
+      failures++;
+      flushAlerts(clock.now());
+      const described = describePgError(err, target);
+      logOnce(`${described.message}: ${err instanceof Error ? err.message : String(err)}`);
+      setHealth(false, `${described.message} — retrying`);
+    }
+  }
+
+  function schedule(gen: number): void {
+    if (!running || gen !== generation) return;
+    const delay =
+      failures === 0 ? pollIntervalMs : Math.min(BACKOFF_START_MS * 2 ** (failures - 1), BACKOFF_CAP_MS);
+    timer = clock.setTimeout(() => {
+      timer = null;
+      const next = () => schedule(gen);
+      void runSerial().then(next, next);
+    }, delay);
+  }
+
+  function runSerial(): Promise<void> {
+    chain = chain.then(guardedPoll, guardedPoll);
+    return chain;
+  }
+
+  // ---- the port ------------------------------------------------------------------------------
+
+  return {
+    adapter: 'risingwave',
+
+    async start() {
+      if (running) return;
+      running = true;
+      const gen = ++generation;
+      pool = createPool();
+      setHealth(false, `Connecting to RisingWave at ${opts.host}:${opts.port}`);
+      // The first poll runs before start() resolves so beds are there at once when RisingWave is up;
+      // when it is down, start() still resolves and the source keeps retrying (health says so).
+      await runSerial();
+      schedule(gen);
+    },
+
+    async stop() {
+      if (!running && !pool) return;
+      running = false;
+      generation++;
+      if (timer !== null) {
+        clock.clearTimeout(timer);
+        timer = null;
+      }
+      await chain;
+      const p = pool;
+      pool = null;
+      // Feed position, rings and raised signal losses are kept: start() again resumes without gaps
+      // and without repeating alerts already delivered.
+      seeded = false;
+      isRisingWave = null;
+      if (p) await p.end().catch(() => undefined);
+      setHealth(false, 'Stopped');
+    },
+
+    async pollNow() {
+      if (!running) throw new VitalsUnavailableError('The RisingWave source is not running');
+      await runSerial();
+    },
+
+    async beds() {
+      return allSnapshots(clock.now());
+    },
+
+    async trend(patientId: string, from: number, to: number): Promise<TrendPoint[]> {
+      const rows = await request(SQL.trend, [patientId, tsParam(from), tsParam(to)]);
+      const points: TrendPoint[] = [];
+      for (const row of rows) {
+        const t = toEpochMs(row.window_start);
+        if (t === null) continue;
+        const triple = (min: unknown, avg: unknown, max: unknown) => ({
+          min: toNumber(min) ?? Number.NaN,
+          avg: toNumber(avg) ?? Number.NaN,
+          max: toNumber(max) ?? Number.NaN,
+        });
+        const point: TrendPoint = {
+          t,
+          heartRate: triple(row.hr_min, row.hr_avg, row.hr_max),
+          bloodOxygen: triple(row.spo2_min, row.spo2_avg, row.spo2_max),
+          bloodGlucose: triple(row.glucose_min, row.glucose_avg, row.glucose_max),
+        };
+        // a bucket with a missing aggregate is left out rather than drawn as zero
+        const values = [point.heartRate, point.bloodOxygen, point.bloodGlucose].flatMap((v) => [
+          v.min,
+          v.avg,
+          v.max,
+        ]);
+        if (values.every(Number.isFinite)) points.push(point);
+      }
+      return points;
+    },
+
+    async thresholds(patientId: string): Promise<Thresholds> {
+      const rows = await request(SQL.thresholds, [patientId]);
+      const row = rows[0];
+      if (!row) return { patientId, ...DEFAULT_THRESHOLDS, custom: false };
+      const pick = (value: unknown, fallback: number) => toNumber(value) ?? fallback;
+      return {
+        patientId,
+        heartRateMin: pick(row.heart_rate_min, DEFAULT_THRESHOLDS.heartRateMin),
+        heartRateMax: pick(row.heart_rate_max, DEFAULT_THRESHOLDS.heartRateMax),
+        bloodOxygenMin: pick(row.blood_oxygen_min, DEFAULT_THRESHOLDS.bloodOxygenMin),
+        bloodGlucoseMin: pick(row.blood_glucose_min, DEFAULT_THRESHOLDS.bloodGlucoseMin),
+        bloodGlucoseMax: pick(row.blood_glucose_max, DEFAULT_THRESHOLDS.bloodGlucoseMax),
+        custom: true,
+      };
+    },
+
+    async updateThresholds(patientId: string, limits: ThresholdLimits): Promise<Thresholds> {
+      // The caller validated ranges; this guards the wire against NaN/Infinity all the same.
+      const values = [
+        limits.heartRateMin,
+        limits.heartRateMax,
+        limits.bloodOxygenMin,
+        limits.bloodGlucoseMin,
+        limits.bloodGlucoseMax,
+      ];
+      if (!values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+        throw new RangeError('thresholds must be finite numbers');
+      }
+      const params = [patientId, ...values, tsParam(clock.now()), stationId];
+      const updated = await request(SQL.thresholdsUpdate, params);
+      if (updated.length === 0) {
+        try {
+          await query(SQL.thresholdsInsert, params);
+        } catch (err) {
+          // another station inserted the row first (PostgreSQL): ours is the newer value
+          if ((err as { code?: unknown }).code !== '23505') {
+            const described = describePgError(err, target);
+            logOnce(`${described.message}: ${err instanceof Error ? err.message : String(err)}`);
+            throw new VitalsUnavailableError(described.message);
+          }
+          await request(SQL.thresholdsUpdate, params);
+        }
+      }
+      if (isRisingWave === null) await detectServer().catch(() => undefined);
+      if (isRisingWave) await request(SQL.flush);
+      return { patientId, ...limits, custom: true };
+    },
+
+    rejects(): RejectSummary {
+      return { total: 0, byDevice: [] };
+    },
+
+    onAlerts(listener): Unsubscribe {
+      alertListeners.add(listener);
+      return () => alertListeners.delete(listener);
+    },
+
+    onBeds(listener): Unsubscribe {
+      bedListeners.add(listener);
+      return () => bedListeners.delete(listener);
+    },
+
+    onHealth(listener): Unsubscribe {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
+    },
+
+    health(): BackendHealth {
+      return { ...health };
+    },
+  };
+}

@@ -1,0 +1,486 @@
+// The station's settings: one JSON file in the data directory, written atomically (temp file +
+// rename, mode 0600). Database passwords are never written in clear text:
+// - with an OS keyring (Electron safeStorage), the file holds only their ciphertext (base64);
+// - without one, the password is kept in memory for this session only and the settings screen says
+//   so. We chose that over "encrypting" with a key stored next to the file, which would only hide it.
+// Environment variables override the file for headless use (NURSE_STATION_MODE,
+// NURSE_STATION_RW_URL=postgres://…, NURSE_STATION_MYSQL_URL=mysql://…); their passwords live in
+// memory only and are never written to disk either.
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import {
+  connectionSettingsSchema,
+  notificationPolicySchema,
+  type ConnectionSettingsInput,
+  type NotificationPolicySettings,
+  type SettingsView,
+} from '../../../shared/ipc/contract';
+import type { SecretStore } from '../core/host-types';
+import { logger } from '../core/logger';
+import type { Unsubscribe } from '../core/ports';
+
+export type DatabaseKey = 'risingwave' | 'mysql';
+
+export interface DatabaseSettings {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  /** decrypted; '' when none is set. Main process only: never send this to the renderer. */
+  password: string;
+}
+
+export interface ConnectionSettings {
+  mode: 'simulator' | 'connected';
+  risingwave: DatabaseSettings;
+  mysql: DatabaseSettings;
+  pollIntervalMs: number;
+}
+
+export interface Settings {
+  connection: ConnectionSettings;
+  notifications: NotificationPolicySettings;
+  ackRetentionDays: number;
+}
+
+export type SettingsSection = 'connection' | 'notifications' | 'ackRetentionDays';
+
+export interface SettingsStore {
+  /** Effective settings (file + environment overrides) with decrypted passwords. Main process only. */
+  get(): Settings;
+  /** What the renderer may see: no passwords, only whether one is set and how it is kept. */
+  view(): SettingsView;
+  /** Validates, saves and notifies. An omitted password keeps the stored one; '' clears it. */
+  updateConnection(input: ConnectionSettingsInput): SettingsView;
+  updateNotifications(policy: NotificationPolicySettings): SettingsView;
+  ackRetentionDays(): number;
+  setAckRetentionDays(days: number): SettingsView;
+  onChange(listener: (settings: Settings, section: SettingsSection) => void): Unsubscribe;
+}
+
+export interface SettingsStoreOptions {
+  file: string;
+  secretStore: SecretStore;
+  /** default process.env */
+  env?: Record<string, string | undefined>;
+  log?: (message: string) => void;
+}
+
+/** Thrown when the settings cannot be saved; the message is safe for the UI. */
+export class SettingsSaveError extends Error {
+  readonly code = 'unavailable';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsSaveError';
+  }
+}
+
+const defaults: Settings = {
+  connection: {
+    mode: 'simulator',
+    risingwave: { host: '127.0.0.1', port: 4566, user: 'root', database: 'dev', password: '' },
+    mysql: { host: '127.0.0.1', port: 3306, user: 'nurse_station', database: 'nurse_station', password: '' },
+    pollIntervalMs: 1000,
+  },
+  notifications: { enabled: true, sound: true, criticalRepeatMinutes: 5, coalesceMs: 3000 },
+  ackRetentionDays: 30,
+};
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(defaults);
+
+const ackRetentionSchema = z.number().int().min(1).max(3650);
+const databaseFileSchema = z.object({
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535),
+  user: z.string().min(1).max(128),
+  database: z.string().min(1).max(128),
+  /** safeStorage ciphertext, base64 */
+  passwordCipher: z.string().max(8192).optional(),
+});
+const connectionFileSchema = z.object({
+  mode: z.enum(['simulator', 'connected']),
+  risingwave: databaseFileSchema,
+  mysql: databaseFileSchema,
+  pollIntervalMs: z.number().int().min(200).max(60_000),
+});
+type DatabaseFile = z.infer<typeof databaseFileSchema>;
+type ConnectionFile = z.infer<typeof connectionFileSchema>;
+
+interface SettingsFile {
+  version: 1;
+  connection: ConnectionFile;
+  notifications: NotificationPolicySettings;
+  ackRetentionDays: number;
+}
+
+/** What we know of one password in this session. */
+interface Secret {
+  /** the clear text, once known (typed this session, or decrypted) */
+  plain: string | null;
+  /** the ciphertext from the file, kept even when it cannot be decrypted now (keyring locked) */
+  cipher: string | null;
+  /** decryption was tried and failed */
+  undecryptable: boolean;
+}
+
+interface EnvOverrides {
+  mode?: 'simulator' | 'connected';
+  risingwave?: Partial<DatabaseSettings>;
+  mysql?: Partial<DatabaseSettings>;
+}
+
+function defaultFile(): SettingsFile {
+  const d = DEFAULT_SETTINGS;
+  const db = ({ host, port, user, database }: DatabaseSettings): DatabaseFile => ({
+    host,
+    port,
+    user,
+    database,
+  });
+  return {
+    version: 1,
+    connection: {
+      mode: d.connection.mode,
+      risingwave: db(d.connection.risingwave),
+      mysql: db(d.connection.mysql),
+      pollIntervalMs: d.connection.pollIntervalMs,
+    },
+    notifications: { ...d.notifications },
+    ackRetentionDays: d.ackRetentionDays,
+  };
+}
+
+/** Parses postgres:// or mysql:// URLs; returns only the parts present. */
+export function parseDatabaseUrl(url: string, protocols: string[]): Partial<DatabaseSettings> {
+  const u = new URL(url);
+  const protocol = u.protocol.replace(/:$/, '');
+  if (!protocols.includes(protocol))
+    throw new Error(`expected ${protocols.join(' or ')}://, got ${protocol}://`);
+  const out: Partial<DatabaseSettings> = {};
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host) out.host = host;
+  if (u.port) out.port = Number(u.port);
+  if (u.username) out.user = decodeURIComponent(u.username);
+  if (u.password) out.password = decodeURIComponent(u.password);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (database) out.database = database;
+  return out;
+}
+
+export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((m: string) => logger.warn(`settings: ${m}`));
+  const secretStore = opts.secretStore;
+  const listeners = new Set<(settings: Settings, section: SettingsSection) => void>();
+
+  let file = load();
+  const secrets: Record<DatabaseKey, Secret> = {
+    risingwave: fromFile(file.connection.risingwave),
+    mysql: fromFile(file.connection.mysql),
+  };
+  const overrides = readEnv();
+
+  function fromFile(db: DatabaseFile): Secret {
+    return { plain: null, cipher: db.passwordCipher ?? null, undecryptable: false };
+  }
+
+  function load(): SettingsFile {
+    let text: string;
+    try {
+      text = readFileSync(opts.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        log(`cannot read ${opts.file} (${(err as Error).message}); using defaults`);
+      }
+      return defaultFile();
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      // Keep the damaged file for inspection instead of overwriting it on the next save.
+      const aside = `${opts.file}.corrupt-${Date.now()}`;
+      try {
+        renameSync(opts.file, aside);
+      } catch {
+        /* best effort */
+      }
+      log(`${opts.file} is not valid JSON; moved it to ${aside} and using defaults`);
+      return defaultFile();
+    }
+    const base = defaultFile();
+    const obj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    // Each section on its own: one bad value must not reset the others.
+    const connection = connectionFileSchema.safeParse(obj.connection);
+    const notifications = notificationPolicySchema.safeParse(obj.notifications);
+    const retention = ackRetentionSchema.safeParse(obj.ackRetentionDays);
+    if (obj.connection !== undefined && !connection.success)
+      log('saved connection settings are invalid; using defaults');
+    if (obj.notifications !== undefined && !notifications.success)
+      log('saved notification settings are invalid; using defaults');
+    if (obj.ackRetentionDays !== undefined && !retention.success)
+      log('saved ackRetentionDays is invalid; using 30');
+    return {
+      version: 1,
+      connection: connection.success ? connection.data : base.connection,
+      notifications: notifications.success ? notifications.data : base.notifications,
+      ackRetentionDays: retention.success ? retention.data : base.ackRetentionDays,
+    };
+  }
+
+  function readEnv(): EnvOverrides {
+    const out: EnvOverrides = {};
+    const mode = env.NURSE_STATION_MODE?.trim();
+    if (mode) {
+      if (mode === 'simulator' || mode === 'connected') out.mode = mode;
+      else log(`NURSE_STATION_MODE must be "simulator" or "connected", not "${mode}"; ignored`);
+    }
+    const parse = (name: string, protocols: string[]): Partial<DatabaseSettings> | undefined => {
+      const value = env[name]?.trim();
+      if (!value) return undefined;
+      try {
+        return parseDatabaseUrl(value, protocols);
+      } catch (err) {
+        // never echo the value: it may hold a password
+        log(`${name} is not a valid ${protocols[0]}:// URL (${(err as Error).message}); ignored`);
+        return undefined;
+      }
+    };
+    const rw = parse('NURSE_STATION_RW_URL', ['postgres', 'postgresql']);
+    const my = parse('NURSE_STATION_MYSQL_URL', ['mysql']);
+    if (rw) out.risingwave = rw;
+    if (my) out.mysql = my;
+    return out;
+  }
+
+  function password(key: DatabaseKey): string {
+    const s = secrets[key];
+    if (s.plain !== null) return s.plain;
+    if (s.cipher === null || s.undecryptable) return '';
+    // Decrypted lazily: on some systems the keyring only becomes usable after app start-up.
+    if (!secretStore.isEncryptionAvailable()) return '';
+    try {
+      s.plain = secretStore.decrypt(Buffer.from(s.cipher, 'base64'));
+      return s.plain;
+    } catch {
+      s.undecryptable = true;
+      log(`the saved ${key} password could not be decrypted; it must be entered again`);
+      return '';
+    }
+  }
+
+  function effectiveDb(key: DatabaseKey): DatabaseSettings {
+    const f = file.connection[key];
+    const o = overrides[key] ?? {};
+    return {
+      host: o.host ?? f.host,
+      port: o.port ?? f.port,
+      user: o.user ?? f.user,
+      database: o.database ?? f.database,
+      password: o.password ?? password(key),
+    };
+  }
+
+  function get(): Settings {
+    return {
+      connection: {
+        mode: overrides.mode ?? file.connection.mode,
+        risingwave: effectiveDb('risingwave'),
+        mysql: effectiveDb('mysql'),
+        pollIntervalMs: file.connection.pollIntervalMs,
+      },
+      notifications: { ...file.notifications },
+      ackRetentionDays: file.ackRetentionDays,
+    };
+  }
+
+  function storageMessage(): { encrypted: boolean; message: string } {
+    const encrypted = secretStore.isEncryptionAvailable();
+    const parts = [
+      encrypted
+        ? `Passwords are saved encrypted by the operating system (${secretStore.describe()}).`
+        : 'This system has no OS keyring; the password is kept only until the app closes and is never written to disk.',
+    ];
+    const lost = (['risingwave', 'mysql'] as const).filter((k) => {
+      password(k); // attempts decryption, so `undecryptable` is current
+      const s = secrets[k];
+      return s.plain === null && s.cipher !== null;
+    });
+    if (lost.length > 0) {
+      const names = lost.map((k) => (k === 'risingwave' ? 'RisingWave' : 'MySQL')).join(' and ');
+      parts.push(
+        encrypted
+          ? `The saved ${names} password could not be decrypted (was the OS keyring reset?); enter it again.`
+          : `The saved ${names} password cannot be read without the OS keyring; enter it again for this session.`,
+      );
+    }
+    const fromEnv = (['risingwave', 'mysql'] as const).filter((k) => overrides[k]?.password !== undefined);
+    if (fromEnv.length > 0) {
+      const names = fromEnv.map((k) =>
+        k === 'risingwave' ? 'NURSE_STATION_RW_URL' : 'NURSE_STATION_MYSQL_URL',
+      );
+      parts.push(
+        `Passwords given in ${names.join(' and ')} override the saved ones and are never written to disk.`,
+      );
+    }
+    if (overrides.mode || overrides.risingwave || overrides.mysql) {
+      parts.push(
+        'Environment variables override some connection settings; saved changes apply once they are removed.',
+      );
+    }
+    return { encrypted, message: parts.join(' ') };
+  }
+
+  function view(): SettingsView {
+    const s = get();
+    const db = (d: DatabaseSettings) => ({
+      host: d.host,
+      port: d.port,
+      user: d.user,
+      database: d.database,
+      passwordSet: d.password !== '',
+    });
+    return {
+      connection: {
+        mode: s.connection.mode,
+        risingwave: db(s.connection.risingwave),
+        mysql: db(s.connection.mysql),
+        pollIntervalMs: s.connection.pollIntervalMs,
+      },
+      notifications: s.notifications,
+      secretStorage: storageMessage(),
+      ackRetentionDays: s.ackRetentionDays,
+    };
+  }
+
+  function writeAtomically(next: SettingsFile): void {
+    const dir = dirname(opts.file);
+    const tmp = `${opts.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const fd = openSync(tmp, 'wx', 0o600);
+      try {
+        writeSync(fd, `${JSON.stringify(next, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, opts.file);
+    } catch (err) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        /* the folder itself may be the problem */
+      }
+      log(`cannot save ${opts.file}: ${(err as Error).message}`);
+      throw new SettingsSaveError(
+        'The settings could not be saved on this computer (disk full or no permission?).',
+      );
+    }
+    try {
+      // make the rename itself durable; not possible on every platform
+      const dfd = openSync(dir, 'r');
+      try {
+        fsyncSync(dfd);
+      } finally {
+        closeSync(dfd);
+      }
+    } catch {
+      /* best effort */
+    }
+  }
+
+  function notify(section: SettingsSection): void {
+    const snapshot = get();
+    for (const listener of [...listeners]) {
+      try {
+        listener(snapshot, section);
+      } catch (err) {
+        log(`a settings listener threw: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** The secret after applying `input` (undefined = keep), and the cipher to save for it. */
+  function nextSecret(key: DatabaseKey, input: string | undefined): Secret {
+    const current = secrets[key];
+    if (input === undefined) return { ...current };
+    if (input === '') return { plain: '', cipher: null, undecryptable: false };
+    if (secretStore.isEncryptionAvailable()) {
+      const cipher = secretStore.encrypt(input).toString('base64');
+      return { plain: input, cipher, undecryptable: false };
+    }
+    // No keyring: memory only. A stale ciphertext of an older password is dropped.
+    return { plain: input, cipher: null, undecryptable: false };
+  }
+
+  return {
+    get,
+    view,
+
+    updateConnection(input) {
+      const parsed = connectionSettingsSchema.parse(input);
+      const rw = nextSecret('risingwave', parsed.risingwave.password);
+      const my = nextSecret('mysql', parsed.mysql.password);
+      const db = (d: ConnectionSettingsInput['risingwave'], s: Secret): DatabaseFile => ({
+        host: d.host,
+        port: d.port,
+        user: d.user,
+        database: d.database,
+        ...(s.cipher !== null ? { passwordCipher: s.cipher } : {}),
+      });
+      const next: SettingsFile = {
+        ...file,
+        connection: {
+          mode: parsed.mode,
+          risingwave: db(parsed.risingwave, rw),
+          mysql: db(parsed.mysql, my),
+          pollIntervalMs: parsed.pollIntervalMs,
+        },
+      };
+      writeAtomically(next);
+      file = next;
+      secrets.risingwave = rw;
+      secrets.mysql = my;
+      notify('connection');
+      return view();
+    },
+
+    updateNotifications(policy) {
+      const parsed = notificationPolicySchema.parse(policy);
+      const next: SettingsFile = { ...file, notifications: parsed };
+      writeAtomically(next);
+      file = next;
+      notify('notifications');
+      return view();
+    },
+
+    ackRetentionDays() {
+      return file.ackRetentionDays;
+    },
+
+    setAckRetentionDays(days) {
+      const parsed = ackRetentionSchema.parse(days);
+      const next: SettingsFile = { ...file, ackRetentionDays: parsed };
+      writeAtomically(next);
+      file = next;
+      notify('ackRetentionDays');
+      return view();
+    },
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

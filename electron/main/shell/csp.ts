@@ -1,0 +1,40 @@
+// The renderer's Content Security Policy, in one place: the Electron shell sends it as a response
+// header and the renderer build writes it into index.html as a <meta> tag (for file:// pages the
+// header is not guaranteed to be applied, so both are used). Pure module: no electron import, so
+// electron.vite.config.ts can use it too.
+
+export const CSP_DIRECTIVES: readonly string[] = Object.freeze([
+  "default-src 'self'",
+  "script-src 'self'",
+  // 'unsafe-inline' for styles only: ECharts positions its tooltip and canvas with inline style
+  // attributes and Vue binds :style at runtime; neither works under a hash/nonce policy. Scripts
+  // stay strictly 'self', which is what blocks injected code.
+  "style-src 'self' 'unsafe-inline'",
+  // data: for ECharts' "save as image" and small inline icons.
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+]);
+
+export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.join('; ');
+
+/**
+ * The policy for a <meta http-equiv> tag: frame-ancestors is ignored (with a console warning) when
+ * delivered that way, so it is left out there; the header still carries it.
+ */
+export const CONTENT_SECURITY_POLICY_META = CSP_DIRECTIVES.filter(
+  (d) => !d.startsWith('frame-ancestors'),
+).join('; ');
+
+/**
+ * In development the renderer comes from the Vite dev server, whose hot reload talks over a
+ * WebSocket to the same host: allow exactly that origin, nothing wider.
+ */
+export function devContentSecurityPolicy(devServerUrl: string): string {
+  const dev = new URL(devServerUrl);
+  const ws = `${dev.protocol === 'https:' ? 'wss:' : 'ws:'}//${dev.host}`;
+  return CSP_DIRECTIVES.map((d) => (d.startsWith('connect-src') ? `${d} ${ws}` : d)).join('; ');
+}

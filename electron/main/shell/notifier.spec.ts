@@ -1,0 +1,88 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NotificationRequest } from '../../../shared/ipc/contract';
+import { logger } from '../core/logger';
+import { FakeBrowserWindow, FakeNotification, fakeEvent, resetElectronFake } from './electron-fake';
+import { EVENT_CHANNEL } from './ipc-channels';
+import { createElectronNotifier } from './notifier';
+
+vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+
+function request(over: Partial<NotificationRequest> = {}): NotificationRequest {
+  return {
+    key: 'bed-07',
+    title: 'Bed 07 — SpO₂ 84%',
+    body: 'Level 1 alert',
+    urgency: 'normal',
+    alertIds: ['a1', 'a2'],
+    patientId: 'P007',
+    level: 1,
+    reminder: false,
+    ...over,
+  };
+}
+
+let logs: string[];
+beforeEach(() => {
+  resetElectronFake();
+  logs = [];
+  logger.setSink((line) => logs.push(line));
+});
+
+describe('createElectronNotifier', () => {
+  it('shows level 1 as normal and level 2 as critical without timeout', () => {
+    const notifier = createElectronNotifier({ getWindow: () => null });
+    notifier.show(request({ key: 'k1' }));
+    notifier.show(request({ key: 'k2', level: 2, urgency: 'critical' }));
+    const [normal, critical] = FakeNotification.instances;
+    expect(normal!.options).toEqual({
+      title: 'Bed 07 — SpO₂ 84%',
+      body: 'Level 1 alert',
+      urgency: 'normal',
+      timeoutType: 'default',
+    });
+    expect(critical!.options).toMatchObject({ urgency: 'critical', timeoutType: 'never' });
+    expect(normal!.show).toHaveBeenCalled();
+    expect(critical!.show).toHaveBeenCalled();
+  });
+
+  it('on click brings the window forward and asks the UI to show the first alert', () => {
+    const win = new FakeBrowserWindow({});
+    win.minimized = true;
+    const notifier = createElectronNotifier({ getWindow: () => win as never });
+    notifier.show(request());
+    FakeNotification.instances[0]!.emit('click', fakeEvent());
+    expect(win.restore).toHaveBeenCalled();
+    expect(win.show).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalled();
+    expect(win.webContents.send).toHaveBeenCalledWith(EVENT_CHANNEL, 'ui:focus-alert', { alertId: 'a1' });
+  });
+
+  it('a click with no window left does not throw', () => {
+    const notifier = createElectronNotifier({ getWindow: () => null });
+    notifier.show(request());
+    expect(() => FakeNotification.instances[0]!.emit('click', fakeEvent())).not.toThrow();
+  });
+
+  it('replaces the previous notification with the same key, keeps others', () => {
+    const notifier = createElectronNotifier({ getWindow: () => null });
+    notifier.show(request({ key: 'bed-07' }));
+    notifier.show(request({ key: 'bed-09' }));
+    notifier.show(request({ key: 'bed-07', body: 'updated' }));
+    const [first, other, replacement] = FakeNotification.instances;
+    expect(first!.close).toHaveBeenCalled();
+    expect(other!.close).not.toHaveBeenCalled();
+    expect(replacement!.show).toHaveBeenCalled();
+    // the old one's late 'close' must not drop the replacement: replacing again closes it
+    notifier.show(request({ key: 'bed-07', body: 'again' }));
+    expect(replacement!.close).toHaveBeenCalled();
+  });
+
+  it('logs once and does nothing where notifications are unsupported', () => {
+    FakeNotification.supported = false;
+    const notifier = createElectronNotifier({ getWindow: () => null });
+    notifier.show(request());
+    notifier.show(request({ key: 'other' }));
+    expect(FakeNotification.instances).toHaveLength(0);
+    expect(logs.filter((l) => l.includes('does not support notifications'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventMap, EventName } from '../../../shared/ipc/contract';
+import { logger } from '../core/logger';
+import { FakeTray, fake, resetElectronFake } from './electron-fake';
+import { createStationTray, pendingLabel } from './tray';
+
+vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+
+type EventListener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+
+function setup(platform: NodeJS.Platform = 'linux') {
+  let emit: EventListener = () => {};
+  let count = 0;
+  const unsubscribe = vi.fn();
+  const host = {
+    unreadCount: vi.fn(() => count),
+    onEvent: vi.fn((l: EventListener) => {
+      emit = l;
+      return unsubscribe;
+    }),
+  };
+  const onShow = vi.fn();
+  const onQuit = vi.fn();
+  const handle = createStationTray({ host, iconPath: '/icon.png', onShow, onQuit, platform });
+  return {
+    handle,
+    tray: FakeTray.instances[0]!,
+    host,
+    onShow,
+    onQuit,
+    unsubscribe,
+    setCount: (n: number) => (count = n),
+    emit: (...a: Parameters<EventListener>) => emit(...a),
+  };
+}
+
+beforeEach(() => {
+  resetElectronFake();
+  logger.setSink(() => {});
+});
+
+describe('createStationTray', () => {
+  it('starts with the current count and the Show / Quit menu', () => {
+    const t = setup();
+    expect(fake().nativeImage.createFromPath).toHaveBeenCalledWith('/icon.png');
+    expect(t.tray.toolTip).toBe('Nurse Station — No pending alerts');
+    expect(t.tray.title).toBe('');
+    const labels = t.tray.menu!.template.map((i) => i.label);
+    expect(labels).toEqual(['No pending alerts', undefined, 'Show Nurse Station', 'Quit']);
+    t.tray.menu!.template[2]!.click!();
+    expect(t.onShow).toHaveBeenCalled();
+    t.tray.menu!.template[3]!.click!();
+    expect(t.onQuit).toHaveBeenCalled();
+    t.tray.emit('click');
+    expect(t.onShow).toHaveBeenCalledTimes(2);
+  });
+
+  it('updates on alerts:new and alerts:changed only', () => {
+    const t = setup();
+    t.setCount(3);
+    t.emit('ward:update', []);
+    expect(t.tray.toolTip).toBe('Nurse Station — No pending alerts');
+    t.emit('alerts:new', []);
+    expect(t.tray.toolTip).toBe('Nurse Station — 3 pending alerts');
+    expect(t.tray.title).toBe('3');
+    expect(t.tray.menu!.template[0]!.label).toBe('3 pending alerts');
+    t.setCount(1);
+    t.emit('alerts:changed', []);
+    expect(t.tray.toolTip).toBe('Nurse Station — 1 pending alert');
+    t.setCount(0);
+    t.emit('alerts:changed', []);
+    expect(t.tray.title).toBe('');
+  });
+
+  it('does not rebuild the menu when the count did not change', () => {
+    const t = setup();
+    t.emit('alerts:new', []);
+    t.emit('alerts:changed', []);
+    expect(t.tray.setContextMenu).toHaveBeenCalledTimes(1);
+  });
+
+  it('has no title on Windows', () => {
+    const t = setup('win32');
+    t.setCount(2);
+    t.emit('alerts:new', []);
+    expect(t.tray.setTitle).not.toHaveBeenCalled();
+    expect(t.tray.toolTip).toBe('Nurse Station — 2 pending alerts');
+  });
+
+  it('destroy unsubscribes and removes the icon', () => {
+    const t = setup();
+    t.handle.destroy();
+    expect(t.unsubscribe).toHaveBeenCalled();
+    expect(t.tray.destroy).toHaveBeenCalled();
+  });
+});
+
+describe('pendingLabel', () => {
+  it('pluralizes', () => {
+    expect(pendingLabel(0)).toBe('No pending alerts');
+    expect(pendingLabel(1)).toBe('1 pending alert');
+    expect(pendingLabel(12)).toBe('12 pending alerts');
+  });
+});

@@ -1,0 +1,33 @@
+// Picks the tile size for the ward grid: the largest tiles that show every bed without scrolling,
+// within readable bounds (below the minimum the grid scrolls rather than shrink further).
+
+export interface TileLayout {
+  width: number;
+  height: number;
+  columns: number;
+  fits: boolean;
+}
+
+export const TILE_ASPECT = 0.78; // height / width
+export const MIN_TILE_WIDTH = 124;
+export const MAX_TILE_WIDTH = 460;
+
+export function tileLayout(count: number, areaWidth: number, areaHeight: number, gap: number): TileLayout {
+  const n = Math.max(1, count);
+  let best = { width: 0, columns: 1 };
+  for (let cols = 1; cols <= n; cols++) {
+    const rows = Math.ceil(n / cols);
+    const byWidth = (areaWidth - (cols - 1) * gap) / cols;
+    const byHeight = (areaHeight - (rows - 1) * gap) / rows / TILE_ASPECT;
+    const w = Math.min(byWidth, byHeight);
+    if (w > best.width) best = { width: w, columns: cols };
+  }
+  const width = Math.floor(Math.max(MIN_TILE_WIDTH, Math.min(MAX_TILE_WIDTH, best.width)));
+  const columns = Math.max(1, Math.floor((areaWidth + gap) / (width + gap)));
+  return {
+    width,
+    height: Math.floor(width * TILE_ASPECT),
+    columns,
+    fits: best.width >= MIN_TILE_WIDTH,
+  };
+}

@@ -1,0 +1,124 @@
+// The ward overview: one snapshot per bed, merged from `ward:update` pushes, plus each patient's
+// limits so a tile can highlight the abnormal value (fetched once per bed, a few at a time).
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { BedSnapshot, BedState, ThresholdLimits, Thresholds } from '../../../shared/domain/types';
+import { errorText, getStationApi } from '../api/station-api';
+import { patientCollator } from '../lib/vitals';
+
+const THRESHOLD_CONCURRENCY = 4;
+
+export function mergeBeds(current: readonly BedSnapshot[], updates: readonly BedSnapshot[]): BedSnapshot[] {
+  const byId = new Map(current.map((b, i) => [b.patientId, i]));
+  const out = current.slice();
+  let added = false;
+  for (const u of updates) {
+    const i = byId.get(u.patientId);
+    if (i === undefined) {
+      byId.set(u.patientId, out.length);
+      out.push(u);
+      added = true;
+    } else {
+      out[i] = u;
+    }
+  }
+  if (added) out.sort((a, b) => patientCollator.compare(a.patientId, b.patientId));
+  return out;
+}
+
+export function limitsFrom(t: Thresholds): ThresholdLimits {
+  return {
+    heartRateMin: t.heartRateMin,
+    heartRateMax: t.heartRateMax,
+    bloodOxygenMin: t.bloodOxygenMin,
+    bloodGlucoseMin: t.bloodGlucoseMin,
+    bloodGlucoseMax: t.bloodGlucoseMax,
+  };
+}
+
+export const useWardStore = defineStore('ward', () => {
+  const api = getStationApi();
+  /** sorted by patient id (natural order); unchanged beds keep their object identity */
+  const beds = shallowRef<BedSnapshot[]>([]);
+  const limits = shallowRef<ReadonlyMap<string, ThresholdLimits>>(new Map());
+  const loaded = ref(false);
+  const loadError = ref<string | null>(null);
+  const inFlight = new Set<string>();
+  const queue: string[] = [];
+  let active = 0;
+
+  const counts = computed(() => {
+    const c: Record<BedState, number> = { critical: 0, warning: 0, signal_loss: 0, normal: 0, waiting: 0 };
+    for (const b of beds.value) c[b.state] += 1;
+    return c;
+  });
+
+  function bed(patientId: string): BedSnapshot | undefined {
+    return beds.value.find((b) => b.patientId === patientId);
+  }
+
+  async function load(): Promise<void> {
+    const r = await api.invoke('ward:beds', {});
+    if (!r.ok) {
+      loadError.value = errorText(r.error);
+      return;
+    }
+    loadError.value = null;
+    beds.value = mergeBeds([], r.value);
+    loaded.value = true;
+    requestLimits(beds.value.map((b) => b.patientId));
+  }
+
+  function apply(updates: BedSnapshot[]): void {
+    if (updates.length === 0) return;
+    beds.value = mergeBeds(beds.value, updates);
+    requestLimits(updates.map((u) => u.patientId));
+  }
+
+  function requestLimits(ids: string[]): void {
+    for (const id of ids) {
+      if (limits.value.has(id) || inFlight.has(id)) continue;
+      inFlight.add(id);
+      queue.push(id);
+    }
+    pump();
+  }
+
+  function pump(): void {
+    while (active < THRESHOLD_CONCURRENCY && queue.length > 0) {
+      const id = queue.shift()!;
+      active += 1;
+      void api.invoke('thresholds:get', { patientId: id }).then((r) => {
+        active -= 1;
+        inFlight.delete(id);
+        if (r.ok) setLimits(id, limitsFrom(r.value));
+        pump();
+      });
+    }
+  }
+
+  /** Called by the patient screen after a threshold edit, so the tile highlights with the new limits. */
+  function setLimits(patientId: string, l: ThresholdLimits): void {
+    const m = new Map(limits.value);
+    m.set(patientId, l);
+    limits.value = m;
+  }
+
+  let started = false;
+  let unsubscribe: (() => void) | null = null;
+  function start(): void {
+    if (started) return;
+    started = true;
+    unsubscribe = api.on('ward:update', apply);
+    void load();
+    watch(api.reconnects, () => void load());
+  }
+
+  function stop(): void {
+    unsubscribe?.();
+    unsubscribe = null;
+    started = false;
+  }
+
+  return { beds, limits, loaded, loadError, counts, bed, load, apply, setLimits, start, stop };
+});
