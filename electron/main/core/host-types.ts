@@ -35,4 +35,6 @@ export interface HostOptions {
   /** overrides for tests and the CLI: simulator size, speed, seed, time zone */
   simulator?: { beds?: number; seed?: number; speed?: number; timeZone?: string; warmupMs?: number };
   stationId?: string;
+  /** environment overrides of the settings (NURSE_STATION_MODE, …); default process.env */
+  env?: Record<string, string | undefined>;
 }

@@ -78,7 +78,11 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
   const clock = opts.clock ?? systemClock;
   const db = openStationDatabase(join(opts.dataDir, 'station.sqlite'));
   const cache = createSqliteAckCache(db);
-  const settings = createSettingsStore({ file: join(opts.dataDir, 'settings.json'), secretStore: opts.secretStore });
+  const settings = createSettingsStore({
+    file: join(opts.dataDir, 'settings.json'),
+    secretStore: opts.secretStore,
+    env: opts.env,
+  });
   const stationId = opts.stationId ?? process.env.NURSE_STATION_ID ?? hostname().split('.')[0] ?? 'station';
   const timeZone = opts.simulator?.timeZone ?? process.env.NURSE_STATION_TIME_ZONE ?? systemTimeZone();
   const audit = thresholdAudit(db);
