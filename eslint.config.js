@@ -29,6 +29,7 @@ export default tseslint.config(
   },
   {
     files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -99,7 +99,9 @@ async function runSql(s: Scenario, schema: string): Promise<SqlResult> {
        FROM jsonb_array_elements($1::jsonb) AS j`,
       [JSON.stringify(s.messages), new Date(s.ingestTime)],
     );
-    await c.query(`UPDATE vital_signs SET event_time = ${toPostgres(eventTimeExpr!, s.timeZone, s.ingestTime)}`);
+    await c.query(
+      `UPDATE vital_signs SET event_time = ${toPostgres(eventTimeExpr!, s.timeZone, s.ingestTime)}`,
+    );
     for (const stmt of statements) {
       if (/^CREATE (SOURCE|SINK) /.test(stmt)) continue;
       await c.query(toPostgres(stmt, s.timeZone, s.ingestTime));

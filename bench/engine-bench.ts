@@ -105,7 +105,8 @@ export async function runEngineBench(opts: { beds: number; readings: number }): 
 /** Parser throughput on demo-format JSON lines (the replay and Kafka path), for reference. */
 export function runParseBench(lines: number): { linesPerSecond: number } {
   const json = generateReadings(60, lines).map((r) => toDemoJson(r, 'Europe/Berlin'));
-  for (let i = 0; i < Math.min(json.length, 50_000); i++) parseReading(json[i]!, { timeZone: 'Europe/Berlin' });
+  for (let i = 0; i < Math.min(json.length, 50_000); i++)
+    parseReading(json[i]!, { timeZone: 'Europe/Berlin' });
   const t0 = performance.now();
   let ok = 0;
   for (const line of json) if (parseReading(line, { timeZone: 'Europe/Berlin' }).ok) ok++;
@@ -116,7 +117,9 @@ export function runParseBench(lines: number): { linesPerSecond: number } {
 
 async function main(): Promise<void> {
   const readings = 2_000_000;
-  console.log(`alert engine, ${readings.toLocaleString('en')} readings per run, one core (node ${process.version})`);
+  console.log(
+    `alert engine, ${readings.toLocaleString('en')} readings per run, one core (node ${process.version})`,
+  );
   for (const beds of [8, 60, 200, 1000]) {
     const r = await runEngineBench({ beds, readings });
     console.log(

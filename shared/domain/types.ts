@@ -27,7 +27,7 @@ export type AlertStatus = 'pending' | 'confirmed' | 'resolved';
 export const ALERT_STATUSES: readonly AlertStatus[] = ['pending', 'confirmed', 'resolved'];
 
 export interface Alert {
-  /** Deterministic: md5(patient_id | bucket start | alert_type), so replays give the same ids. */
+  /** Deterministic: md5(`${patient_id}|${alert_type}|${bucket start, epoch s}`), so replays give the same ids. */
   alertId: string;
   patientId: string;
   deviceId: string;

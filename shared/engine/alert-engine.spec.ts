@@ -110,19 +110,23 @@ describe('level 1: every abnormal vital', () => {
 
     e.setThresholds('P1', null);
     expect(e.thresholdsFor('P1').custom).toBe(false);
-    expect(types(alertsOf(e.ingest(reading({ measureTime: T0 + 60 * S, heartRate: 139 }))))).toEqual(['heart_rate']);
+    expect(types(alertsOf(e.ingest(reading({ measureTime: T0 + 60 * S, heartRate: 139 }))))).toEqual([
+      'heart_rate',
+    ]);
   });
 
   it('a patient never configured alerts on the defaults (the demo never did)', () => {
-    expect(types(alertsOf(new AlertEngine().ingest(reading({ patientId: 'NEW', bloodGlucose: 9 }))))).toEqual([
-      'blood_glucose',
-    ]);
+    expect(types(alertsOf(new AlertEngine().ingest(reading({ patientId: 'NEW', bloodGlucose: 9 }))))).toEqual(
+      ['blood_glucose'],
+    );
   });
 
   it('rejects nonsensical limits', () => {
     const e = new AlertEngine();
     expect(() => e.setThresholds('P1', { ...DEFAULT_THRESHOLDS, heartRateMin: NaN })).toThrow(RangeError);
-    expect(() => e.setThresholds('P1', { ...DEFAULT_THRESHOLDS, heartRateMin: 130 })).toThrow(/minimum is above/);
+    expect(() => e.setThresholds('P1', { ...DEFAULT_THRESHOLDS, heartRateMin: 130 })).toThrow(
+      /minimum is above/,
+    );
     expect(() => new AlertEngine({ signalLossMs: 0 })).toThrow(RangeError);
     expect(() => new AlertEngine({ lateToleranceMs: -1 })).toThrow(RangeError);
   });
@@ -146,17 +150,23 @@ describe('dedup: one alert per (patient, type, 30-s bucket)', () => {
     expect(alertsOf(e.ingest(reading({ measureTime: T0 + 10 * S, heartRate: 150 })))).toEqual([]);
     expect(alertsOf(e.ingest(reading({ measureTime: T0 + 29_999, heartRate: 40 })))).toEqual([]);
     const next = alertsOf(e.ingest(reading({ measureTime: T0 + 30 * S, heartRate: 131 })));
-    expect(next.map((a) => [a.alertTime, a.alertDetail])).toEqual([[T0 + 30 * S, 'Heart rate too high: 131 bpm']]);
+    expect(next.map((a) => [a.alertTime, a.alertDetail])).toEqual([
+      [T0 + 30 * S, 'Heart rate too high: 131 bpm'],
+    ]);
   });
 
   it('dedup is per type: a new type in the same bucket still alerts', () => {
     const e = new AlertEngine();
     expect(types(alertsOf(e.ingest(reading({ heartRate: 130 }))))).toEqual(['heart_rate']);
-    expect(types(alertsOf(e.ingest(reading({ measureTime: T0 + S, heartRate: 130, bloodOxygen: 90 }))))).toEqual([
-      'blood_oxygen',
-    ]);
     expect(
-      types(alertsOf(e.ingest(reading({ measureTime: T0 + 2 * S, heartRate: 130, bloodOxygen: 90, bloodGlucose: 2 })))),
+      types(alertsOf(e.ingest(reading({ measureTime: T0 + S, heartRate: 130, bloodOxygen: 90 })))),
+    ).toEqual(['blood_oxygen']);
+    expect(
+      types(
+        alertsOf(
+          e.ingest(reading({ measureTime: T0 + 2 * S, heartRate: 130, bloodOxygen: 90, bloodGlucose: 2 })),
+        ),
+      ),
     ).toEqual(['blood_glucose']);
   });
 
@@ -171,16 +181,23 @@ describe('level 2: multi_vital_signs_deterioration', () => {
   // SpO2 limit lowered so these cases raise no level-1 SpO2 alerts
   const engine = () => {
     const e = new AlertEngine();
-    for (const p of ['P1', 'P2']) e.setThresholds(p, { ...DEFAULT_THRESHOLDS, heartRateMax: 200, bloodOxygenMin: 50 });
+    for (const p of ['P1', 'P2'])
+      e.setThresholds(p, { ...DEFAULT_THRESHOLDS, heartRateMax: 200, bloodOxygenMin: 50 });
     return e;
   };
 
   it('fires at the first reading where HR rose >= 20 and SpO2 fell >= 5 (both exactly on the bound)', () => {
     const e = engine();
     e.ingest(reading({ measureTime: T0 + 5 * S, heartRate: 80, bloodOxygen: 97 }));
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 60 * S, heartRate: 99, bloodOxygen: 92 })))).toEqual([]);
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 61 * S, heartRate: 100, bloodOxygen: 92.1 })))).toEqual([]);
-    const fired = alertsOf(e.ingest(reading({ measureTime: T0 + 62 * S, deviceId: 'D9', heartRate: 100, bloodOxygen: 92 })));
+    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 60 * S, heartRate: 99, bloodOxygen: 92 })))).toEqual(
+      [],
+    );
+    expect(
+      alertsOf(e.ingest(reading({ measureTime: T0 + 61 * S, heartRate: 100, bloodOxygen: 92.1 }))),
+    ).toEqual([]);
+    const fired = alertsOf(
+      e.ingest(reading({ measureTime: T0 + 62 * S, deviceId: 'D9', heartRate: 100, bloodOxygen: 92 })),
+    );
     expect(fired).toEqual([
       {
         alertId: md5Hex(`P1|multi_vital_signs_deterioration|${T0 / 1000}`),
@@ -202,32 +219,51 @@ describe('level 2: multi_vital_signs_deterioration', () => {
   it('fires only once per window, and again in the next window', () => {
     const e = engine();
     e.ingest(reading({ measureTime: T0, heartRate: 80, bloodOxygen: 97 }));
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 60 * S, heartRate: 104, bloodOxygen: 90.5 })))[0]!.alertDetail).toBe(
-      'Heart rate increased by 24 bpm and blood oxygen decreased by 6.5% in 10 minutes',
-    );
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 120 * S, heartRate: 130, bloodOxygen: 80 })))).toEqual([]);
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 599_999, heartRate: 140, bloodOxygen: 70 })))).toEqual([]);
+    expect(
+      alertsOf(e.ingest(reading({ measureTime: T0 + 60 * S, heartRate: 104, bloodOxygen: 90.5 })))[0]!
+        .alertDetail,
+    ).toBe('Heart rate increased by 24 bpm and blood oxygen decreased by 6.5% in 10 minutes');
+    expect(
+      alertsOf(e.ingest(reading({ measureTime: T0 + 120 * S, heartRate: 130, bloodOxygen: 80 }))),
+    ).toEqual([]);
+    expect(
+      alertsOf(e.ingest(reading({ measureTime: T0 + 599_999, heartRate: 140, bloodOxygen: 70 }))),
+    ).toEqual([]);
     // next window: its own first reading, then a rise
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 600 * S, heartRate: 80, bloodOxygen: 97 })))).toEqual([]);
+    expect(
+      alertsOf(e.ingest(reading({ measureTime: T0 + 600 * S, heartRate: 80, bloodOxygen: 97 }))),
+    ).toEqual([]);
     const again = alertsOf(e.ingest(reading({ measureTime: T0 + 601 * S, heartRate: 101, bloodOxygen: 91 })));
-    expect(again.map((a) => a.alertId)).toEqual([md5Hex(`P1|multi_vital_signs_deterioration|${T0 / 1000 + 600}`)]);
+    expect(again.map((a) => a.alertId)).toEqual([
+      md5Hex(`P1|multi_vital_signs_deterioration|${T0 / 1000 + 600}`),
+    ]);
   });
 
   it('a rise spanning two windows does not fire', () => {
     const e = engine();
     e.ingest(reading({ measureTime: T0 + 590 * S, heartRate: 80, bloodOxygen: 97 }));
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 600 * S, heartRate: 110, bloodOxygen: 90 })))).toEqual([]);
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 610 * S, heartRate: 115, bloodOxygen: 88 })))).toEqual([]);
+    expect(
+      alertsOf(e.ingest(reading({ measureTime: T0 + 600 * S, heartRate: 110, bloodOxygen: 90 }))),
+    ).toEqual([]);
+    expect(
+      alertsOf(e.ingest(reading({ measureTime: T0 + 610 * S, heartRate: 115, bloodOxygen: 88 }))),
+    ).toEqual([]);
     // against the new window's first reading (110 / 90) the condition holds later
-    const fired = alertsOf(e.ingest(reading({ measureTime: T0 + 700 * S, heartRate: 130, bloodOxygen: 84.44 })));
-    expect(fired[0]!.alertDetail).toBe('Heart rate increased by 20 bpm and blood oxygen decreased by 5.56% in 10 minutes');
+    const fired = alertsOf(
+      e.ingest(reading({ measureTime: T0 + 700 * S, heartRate: 130, bloodOxygen: 84.44 })),
+    );
+    expect(fired[0]!.alertDetail).toBe(
+      'Heart rate increased by 20 bpm and blood oxygen decreased by 5.56% in 10 minutes',
+    );
   });
 
   it('rounds the SpO2 drop, without float noise', () => {
     const e = engine();
     e.ingest(reading({ heartRate: 80, bloodOxygen: 96.56 }));
     const a = alertsOf(e.ingest(reading({ measureTime: T0 + S, heartRate: 100, bloodOxygen: 90.5 })));
-    expect(a[0]!.alertDetail).toBe('Heart rate increased by 20 bpm and blood oxygen decreased by 6.06% in 10 minutes');
+    expect(a[0]!.alertDetail).toBe(
+      'Heart rate increased by 20 bpm and blood oxygen decreased by 6.06% in 10 minutes',
+    );
   });
 
   it('comes after the level-1 alerts of the same reading', () => {
@@ -245,9 +281,13 @@ describe('level 2: multi_vital_signs_deterioration', () => {
     const e = engine();
     e.ingest(reading({ measureTime: T0 + 4 * S, heartRate: 90, bloodOxygen: 95 }));
     // arrives late (2 s older than the newest) and is the earliest of the window
-    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 2 * S, heartRate: 70, bloodOxygen: 98 })))).toEqual([]);
+    expect(alertsOf(e.ingest(reading({ measureTime: T0 + 2 * S, heartRate: 70, bloodOxygen: 98 })))).toEqual(
+      [],
+    );
     const a = alertsOf(e.ingest(reading({ measureTime: T0 + 10 * S, heartRate: 90, bloodOxygen: 93 })));
-    expect(a[0]!.alertDetail).toBe('Heart rate increased by 20 bpm and blood oxygen decreased by 5% in 10 minutes');
+    expect(a[0]!.alertDetail).toBe(
+      'Heart rate increased by 20 bpm and blood oxygen decreased by 5% in 10 minutes',
+    );
   });
 });
 
@@ -282,7 +322,11 @@ describe('signal loss', () => {
     const back = e.ingest(reading({ measureTime: T0 + 601 * S }));
     expect(back).toEqual({ accepted: true, alerts: [], cleared: true });
     expect(e.lostBeds()).toEqual([]);
-    expect(e.ingest(reading({ measureTime: T0 + 602 * S }))).toEqual({ accepted: true, alerts: [], cleared: false });
+    expect(e.ingest(reading({ measureTime: T0 + 602 * S }))).toEqual({
+      accepted: true,
+      alerts: [],
+      cleared: false,
+    });
 
     const second = e.tick(T0 + 632 * S + 400);
     expect(second).toHaveLength(1);
@@ -376,7 +420,13 @@ describe('bounded memory', () => {
   it('keeps only the state the tolerance can still reach', () => {
     const e = new AlertEngine();
     for (let i = 0; i < 6 * 3600; i++) {
-      e.ingest(reading({ measureTime: T0 + i * S, heartRate: i % 7 === 0 ? 130 : 80, bloodGlucose: i % 11 === 0 ? 9 : 5 }));
+      e.ingest(
+        reading({
+          measureTime: T0 + i * S,
+          heartRate: i % 7 === 0 ? 130 : 80,
+          bloodGlucose: i % 11 === 0 ? 9 : 5,
+        }),
+      );
     }
     const state = (e as unknown as { patients: Map<string, Record<string, unknown[]>> }).patients.get('P1')!;
     expect(state.windows!.length).toBeLessThanOrEqual(2);
@@ -402,7 +452,9 @@ describe('the demo sample file', () => {
 
   it('gives glucose alerts for P001, heart-rate for P002, SpO2 for P003 (and no other level-1 types)', () => {
     const alerts = run();
-    const level1 = (p: string) => [...new Set(alerts.filter((a) => a.patientId === p && a.alertLevel === 1).map((a) => a.alertType))];
+    const level1 = (p: string) => [
+      ...new Set(alerts.filter((a) => a.patientId === p && a.alertLevel === 1).map((a) => a.alertType)),
+    ];
     expect(level1('P001')).toEqual(['blood_glucose']);
     expect(level1('P002')).toEqual(['heart_rate']);
     expect(level1('P003')).toEqual(['blood_oxygen']);
@@ -416,7 +468,15 @@ describe('the demo sample file', () => {
 
 // ---- properties ---------------------------------------------------------------------------------
 
-type Step = { patient: number; dt: number; jitter: number; hr: number; spo2: number; glucose: number; dup: boolean };
+type Step = {
+  patient: number;
+  dt: number;
+  jitter: number;
+  hr: number;
+  spo2: number;
+  glucose: number;
+  dup: boolean;
+};
 const stepArb: fc.Arbitrary<Step> = fc.record({
   patient: fc.integer({ min: 0, max: 3 }),
   dt: fc.integer({ min: 0, max: 20_000 }),
@@ -438,7 +498,14 @@ function toReadings(steps: Step[], inOrder: boolean): Reading[] {
     let t = inOrder ? clock : clock - s.jitter;
     if (inOrder) t = Math.max(t, (last.get(patientId) ?? -1) + 1);
     last.set(patientId, Math.max(t, last.get(patientId) ?? t));
-    const r = { patientId, deviceId: 'D' + s.patient, measureTime: t, heartRate: s.hr, bloodOxygen: s.spo2, bloodGlucose: s.glucose };
+    const r = {
+      patientId,
+      deviceId: 'D' + s.patient,
+      measureTime: t,
+      heartRate: s.hr,
+      bloodOxygen: s.spo2,
+      bloodGlucose: s.glucose,
+    };
     out.push(r);
     if (s.dup) out.push({ ...r });
   }
@@ -446,7 +513,9 @@ function toReadings(steps: Step[], inOrder: boolean): Reading[] {
 }
 
 const limitsFor = (p: string): ThresholdLimits =>
-  p === 'P1' ? { heartRateMin: 60, heartRateMax: 100, bloodOxygenMin: 95, bloodGlucoseMin: 4, bloodGlucoseMax: 6 } : DEFAULT_THRESHOLDS;
+  p === 'P1'
+    ? { heartRateMin: 60, heartRateMax: 100, bloodOxygenMin: 95, bloodGlucoseMin: 4, bloodGlucoseMax: 6 }
+    : DEFAULT_THRESHOLDS;
 
 function runEngine(readings: Reading[]) {
   const e = new AlertEngine();
@@ -472,7 +541,8 @@ const abnormal = (r: Reading, type: AlertType): boolean => {
 const VITALS: AlertType[] = ['heart_rate', 'blood_oxygen', 'blood_glucose'];
 const bucketOf = (t: number) => Math.floor(t / 30_000) * 30_000;
 const windowOf = (t: number) => Math.floor(t / 600_000) * 600_000;
-const holds = (first: Reading, r: Reading) => r.heartRate - first.heartRate >= 20 && first.bloodOxygen - r.bloodOxygen >= 5;
+const holds = (first: Reading, r: Reading) =>
+  r.heartRate - first.heartRate >= 20 && first.bloodOxygen - r.bloodOxygen >= 5;
 
 describe('properties', () => {
   it('replay is deterministic: same input, same alerts, same ids', () => {
@@ -491,7 +561,8 @@ describe('properties', () => {
         const { accepted, alerts } = runEngine(toReadings(steps, inOrder));
         const expected = new Set<string>();
         for (const r of accepted) {
-          for (const type of VITALS) if (abnormal(r, type)) expected.add(`${r.patientId}|${type}|${bucketOf(r.measureTime)}`);
+          for (const type of VITALS)
+            if (abnormal(r, type)) expected.add(`${r.patientId}|${type}|${bucketOf(r.measureTime)}`);
         }
         const got = alerts
           .filter((a) => a.alertLevel === 1)
@@ -518,7 +589,8 @@ describe('properties', () => {
           const key = `${r.patientId}|${windowOf(r.measureTime)}`;
           const f = first.get(key);
           if (!f) first.set(key, r);
-          else if (holds(f, r) && !expected.some((x) => x.startsWith(key + '|'))) expected.push(`${key}|${r.measureTime}`);
+          else if (holds(f, r) && !expected.some((x) => x.startsWith(key + '|')))
+            expected.push(`${key}|${r.measureTime}`);
         }
         const got = alerts
           .filter((a) => a.alertLevel === 2)

@@ -181,7 +181,13 @@ export class AlertEngine {
           accepted: false,
           reason: 'late',
           detail:
-            'reading of ' + r.patientId + ' is ' + (s.newest - t) + ' ms older than its newest one (tolerance ' + this.lateToleranceMs + ' ms)',
+            'reading of ' +
+            r.patientId +
+            ' is ' +
+            (s.newest - t) +
+            ' ms older than its newest one (tolerance ' +
+            this.lateToleranceMs +
+            ' ms)',
         };
       }
       const times = s.recentTimes;
@@ -190,7 +196,12 @@ export class AlertEngine {
           return {
             accepted: false,
             reason: 'duplicate',
-            detail: 'reading of ' + r.patientId + ' from ' + r.deviceId + ' at this measure_time was already received',
+            detail:
+              'reading of ' +
+              r.patientId +
+              ' from ' +
+              r.deviceId +
+              ' at this measure_time was already received',
           };
         }
       }
@@ -216,11 +227,17 @@ export class AlertEngine {
     const glucoseBad = bloodGlucoseAbnormal(r.bloodGlucose, l);
     if (hrBad || spo2Bad || glucoseBad) {
       const bucket = Math.floor(t / BUCKET_MS) * BUCKET_MS;
-      const fresh = this.claim(s, bucket, (hrBad ? HR : 0) | (spo2Bad ? SPO2 : 0) | (glucoseBad ? GLUCOSE : 0), horizon);
+      const fresh = this.claim(
+        s,
+        bucket,
+        (hrBad ? HR : 0) | (spo2Bad ? SPO2 : 0) | (glucoseBad ? GLUCOSE : 0),
+        horizon,
+      );
       if (fresh !== 0) {
         alerts = [];
         if (fresh & HR) alerts.push(makeAlert(r, 'heart_rate', 1, bucket, heartRateDetail(r.heartRate, l)));
-        if (fresh & SPO2) alerts.push(makeAlert(r, 'blood_oxygen', 1, bucket, bloodOxygenDetail(r.bloodOxygen)));
+        if (fresh & SPO2)
+          alerts.push(makeAlert(r, 'blood_oxygen', 1, bucket, bloodOxygenDetail(r.bloodOxygen)));
         if (fresh & GLUCOSE) {
           alerts.push(makeAlert(r, 'blood_glucose', 1, bucket, bloodGlucoseDetail(r.bloodGlucose, l)));
         }
@@ -344,7 +361,13 @@ export class AlertEngine {
       if (ws[i]!.start + TREND_WINDOW_MS > horizon) ws[k++] = ws[i]!;
     }
     ws.length = k;
-    const w: TrendWindow = { start, firstTime: t, firstHr: r.heartRate, firstSpo2: r.bloodOxygen, fired: false };
+    const w: TrendWindow = {
+      start,
+      firstTime: t,
+      firstHr: r.heartRate,
+      firstSpo2: r.bloodOxygen,
+      fired: false,
+    };
     // Keep the list ordered by start (a late reading may open an older window).
     let pos = ws.length;
     while (pos > 0 && ws[pos - 1]!.start > start) pos--;

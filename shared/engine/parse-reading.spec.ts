@@ -24,7 +24,8 @@ function reason(r: ParseResult): string {
   if (r.ok) throw new Error('expected a rejection');
   return r.reason;
 }
-const timeOf = (measure_time: string, opts = BERLIN) => ok(parseReading({ ...base, measure_time }, opts)).measureTime;
+const timeOf = (measure_time: string, opts = BERLIN) =>
+  ok(parseReading({ ...base, measure_time }, opts)).measureTime;
 
 describe('parseReading: the demo message', () => {
   it('parses a demo line exactly', () => {
@@ -49,7 +50,9 @@ describe('parseReading: the demo message', () => {
   });
 
   it('reads the whole demo sample file with zero rejects', () => {
-    const lines = readFileSync('/work/shared/samples/demo-readings.jsonl', 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync('/work/shared/samples/demo-readings.jsonl', 'utf8')
+      .split('\n')
+      .filter(Boolean);
     expect(lines.length).toBe(5400);
     const rejects = lines.map((l) => parseReading(l, BERLIN)).filter((r) => !r.ok);
     expect(rejects).toEqual([]);
@@ -57,7 +60,9 @@ describe('parseReading: the demo message', () => {
 
   it('accepts 97.0 as the integer heart rate 97 and ids with every allowed character', () => {
     expect(ok(parseReading({ ...base, heart_rate: 97.0 }, UTC)).heartRate).toBe(97);
-    expect(ok(parseReading({ ...base, patient_id: 'a-Z_0.9:x', device_id: 'x'.repeat(64) }, UTC)).deviceId).toHaveLength(64);
+    expect(
+      ok(parseReading({ ...base, patient_id: 'a-Z_0.9:x', device_id: 'x'.repeat(64) }, UTC)).deviceId,
+    ).toHaveLength(64);
   });
 
   it('accepts the limits of every range', () => {
@@ -79,7 +84,9 @@ describe('parseReading: measure_time and time zones', () => {
     expect(timeOf('2026-11-20 08:00:00.130')).toBe(Date.parse('2026-11-20T07:00:00.130Z'));
     expect(timeOf('2026-07-01 08:00:00')).toBe(Date.parse('2026-07-01T06:00:00Z'));
     expect(timeOf('2026-11-20 08:00:00', UTC)).toBe(Date.parse('2026-11-20T08:00:00Z'));
-    expect(timeOf('2026-11-20 08:00:00', { timeZone: 'Asia/Kolkata' })).toBe(Date.parse('2026-11-20T02:30:00Z'));
+    expect(timeOf('2026-11-20 08:00:00', { timeZone: 'Asia/Kolkata' })).toBe(
+      Date.parse('2026-11-20T02:30:00Z'),
+    );
   });
 
   it('truncates 1–6 fraction digits to milliseconds', () => {
@@ -109,10 +116,14 @@ describe('parseReading: measure_time and time zones', () => {
 
   it('handles DST of other zones (New York, Lord Howe with its 30-min shift)', () => {
     const ny = { timeZone: 'America/New_York' };
-    expect(reason(parseReading({ ...base, measure_time: '2026-03-08 02:30:00' }, ny))).toMatch(/does not exist/);
+    expect(reason(parseReading({ ...base, measure_time: '2026-03-08 02:30:00' }, ny))).toMatch(
+      /does not exist/,
+    );
     expect(timeOf('2026-11-01 01:30:00', ny)).toBe(Date.parse('2026-11-01T06:30:00Z'));
     const lh = { timeZone: 'Australia/Lord_Howe' };
-    expect(reason(parseReading({ ...base, measure_time: '2026-10-04 02:15:00' }, lh))).toMatch(/does not exist/);
+    expect(reason(parseReading({ ...base, measure_time: '2026-10-04 02:15:00' }, lh))).toMatch(
+      /does not exist/,
+    );
     expect(timeOf('2026-10-04 02:30:00', lh)).toBe(Date.parse('2026-10-03T15:30:00Z'));
   });
 
@@ -130,7 +141,9 @@ describe('parseReading: measure_time and time zones', () => {
     expect(bad('2026-11-20T07:00:00+14:30')).toBe(
       'measure_time has an impossible UTC offset (got "2026-11-20T07:00:00+14:30")',
     );
-    expect(bad('2026-02-29 08:00:00')).toBe('measure_time is not a valid date and time (got "2026-02-29 08:00:00")');
+    expect(bad('2026-02-29 08:00:00')).toBe(
+      'measure_time is not a valid date and time (got "2026-02-29 08:00:00")',
+    );
     expect(bad('2026-04-31 08:00:00')).toMatch(/not a valid date/);
     expect(bad('2026-13-01 08:00:00')).toMatch(/not a valid date/);
     expect(bad('2026-11-20 24:00:00')).toMatch(/not a valid date/);
@@ -146,10 +159,12 @@ describe('parseReading: measure_time and time zones', () => {
     );
     expect(timeOf('2000-01-01 00:00:00', UTC)).toBe(Date.UTC(2000, 0, 1));
     const now = Date.parse('2026-11-20T08:00:00Z');
-    expect(parseReading({ ...base, measure_time: '2026-11-21 08:00:00' }, { timeZone: 'UTC', now }).ok).toBe(true);
-    expect(reason(parseReading({ ...base, measure_time: '2026-11-21 08:00:00.001' }, { timeZone: 'UTC', now }))).toBe(
-      'measure_time is more than 1 day in the future (got "2026-11-21 08:00:00.001")',
+    expect(parseReading({ ...base, measure_time: '2026-11-21 08:00:00' }, { timeZone: 'UTC', now }).ok).toBe(
+      true,
     );
+    expect(
+      reason(parseReading({ ...base, measure_time: '2026-11-21 08:00:00.001' }, { timeZone: 'UTC', now })),
+    ).toBe('measure_time is more than 1 day in the future (got "2026-11-21 08:00:00.001")');
     // without opts.now (replaying old files) the future is not judged
     expect(parseReading({ ...base, measure_time: '2099-01-01 00:00:00' }, UTC).ok).toBe(true);
   });
@@ -165,20 +180,52 @@ describe('parseReading: rejections, each with a reason', () => {
     ['JSON null', 'null', 'message must be a JSON object (got null)'],
     ['missing patient_id', { ...base, patient_id: undefined }, 'patient_id is missing'],
     ['numeric patient_id', { ...base, patient_id: 1001 }, 'patient_id must be a string (got 1001)'],
-    ['empty device_id', { ...base, device_id: '' }, 'device_id must be 1–64 letters, digits or _ . : - (got "")'],
+    [
+      'empty device_id',
+      { ...base, device_id: '' },
+      'device_id must be 1–64 letters, digits or _ . : - (got "")',
+    ],
     ['device_id with a space', { ...base, device_id: 'D 1' }, /device_id must be 1–64 letters/],
     ['device_id too long', { ...base, device_id: 'x'.repeat(65) }, /device_id must be 1–64 letters/],
     ['missing measure_time', { ...base, measure_time: undefined }, 'measure_time is missing'],
-    ['numeric measure_time', { ...base, measure_time: 1795680000000 }, 'measure_time must be a string (got 1795680000000)'],
-    ['heart rate too high', { ...base, heart_rate: 512 }, 'heart_rate must be an integer between 0 and 350 bpm (got 512)'],
+    [
+      'numeric measure_time',
+      { ...base, measure_time: 1795680000000 },
+      'measure_time must be a string (got 1795680000000)',
+    ],
+    [
+      'heart rate too high',
+      { ...base, heart_rate: 512 },
+      'heart_rate must be an integer between 0 and 350 bpm (got 512)',
+    ],
     ['negative heart rate', { ...base, heart_rate: -1 }, /heart_rate must be an integer between 0 and 350/],
-    ['fractional heart rate', { ...base, heart_rate: 97.5 }, /heart_rate must be an integer between 0 and 350 bpm \(got 97.5\)/],
-    ['heart rate as a string', { ...base, heart_rate: '97' }, 'heart_rate must be a number, not a string (got "97")'],
+    [
+      'fractional heart rate',
+      { ...base, heart_rate: 97.5 },
+      /heart_rate must be an integer between 0 and 350 bpm \(got 97.5\)/,
+    ],
+    [
+      'heart rate as a string',
+      { ...base, heart_rate: '97' },
+      'heart_rate must be a number, not a string (got "97")',
+    ],
     ['heart rate null', { ...base, heart_rate: null }, 'heart_rate must be a number (got null)'],
     ['heart rate NaN', { ...base, heart_rate: NaN }, 'heart_rate must be a finite number (got NaN)'],
-    ['SpO2 infinite', { ...base, blood_oxygen: Infinity }, 'blood_oxygen must be a finite number (got Infinity)'],
-    ['SpO2 above 100', { ...base, blood_oxygen: 100.01 }, 'blood_oxygen must be a number between 0 and 100 % (got 100.01)'],
-    ['glucose above 60', { ...base, blood_glucose: 61 }, 'blood_glucose must be a number between 0 and 60 mmol/L (got 61)'],
+    [
+      'SpO2 infinite',
+      { ...base, blood_oxygen: Infinity },
+      'blood_oxygen must be a finite number (got Infinity)',
+    ],
+    [
+      'SpO2 above 100',
+      { ...base, blood_oxygen: 100.01 },
+      'blood_oxygen must be a number between 0 and 100 % (got 100.01)',
+    ],
+    [
+      'glucose above 60',
+      { ...base, blood_glucose: 61 },
+      'blood_glucose must be a number between 0 and 60 mmol/L (got 61)',
+    ],
     ['glucose boolean', { ...base, blood_glucose: true }, 'blood_glucose must be a number (got a boolean)'],
     ['missing glucose', { ...base, blood_glucose: undefined }, 'blood_glucose is missing'],
   ];
@@ -194,16 +241,23 @@ describe('parseReading: rejections, each with a reason', () => {
     const r = parseReading({ ...base, heart_rate: 999 }, UTC);
     expect(r).toMatchObject({ ok: false, deviceId: 'D003', patientId: 'P001' });
     expect(parseReading('{', UTC)).toMatchObject({ ok: false, deviceId: null, patientId: null });
-    expect(parseReading({ ...base, device_id: 'bad id' }, UTC)).toMatchObject({ deviceId: null, patientId: 'P001' });
+    expect(parseReading({ ...base, device_id: 'bad id' }, UTC)).toMatchObject({
+      deviceId: null,
+      patientId: 'P001',
+    });
   });
 
   it('refuses oversized messages before parsing them', () => {
     const huge = '{"pad": "' + 'x'.repeat(MAX_MESSAGE_CHARS) + '"}';
-    expect(reason(parseReading(huge, UTC))).toMatch(/message is too large \(\d+ characters; the limit is 64 KiB\)/);
+    expect(reason(parseReading(huge, UTC))).toMatch(
+      /message is too large \(\d+ characters; the limit is 64 KiB\)/,
+    );
   });
 
   it('reports an unknown ward time zone instead of throwing', () => {
-    expect(reason(parseReading(base, { timeZone: 'Mars/Olympus' }))).toBe('the ward time zone "Mars/Olympus" is unknown');
+    expect(reason(parseReading(base, { timeZone: 'Mars/Olympus' }))).toBe(
+      'the ward time zone "Mars/Olympus" is unknown',
+    );
   });
 
   it('survives hostile objects (throwing getters, proxies, null prototypes)', () => {
@@ -237,7 +291,9 @@ describe('parseReading: properties', () => {
   };
 
   it('never throws on arbitrary values', () => {
-    fc.assert(fc.property(fc.anything({ withNullPrototype: true, withBoxedValues: true }), check), { numRuns: 1000 });
+    fc.assert(fc.property(fc.anything({ withNullPrototype: true, withBoxedValues: true }), check), {
+      numRuns: 1000,
+    });
   });
 
   it('never throws on arbitrary strings and JSON texts', () => {
@@ -254,7 +310,9 @@ describe('parseReading: properties', () => {
           device_id: fc.oneof(field, fc.constant('D1')),
           measure_time: fc.oneof(
             field,
-            fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => formatWardTime(d.getTime(), 'Europe/Berlin')),
+            fc
+              .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
+              .map((d) => formatWardTime(d.getTime(), 'Europe/Berlin')),
           ),
           heart_rate: field,
           blood_oxygen: field,
@@ -267,7 +325,11 @@ describe('parseReading: properties', () => {
   });
 
   it('never throws on huge strings', () => {
-    for (const s of ['x'.repeat(10_000_000), '{'.repeat(MAX_MESSAGE_CHARS), '['.repeat(60_000) + ']'.repeat(60_000)]) {
+    for (const s of [
+      'x'.repeat(10_000_000),
+      '{'.repeat(MAX_MESSAGE_CHARS),
+      '['.repeat(60_000) + ']'.repeat(60_000),
+    ]) {
       expect(check(s)).toBe(true);
     }
   });
@@ -275,8 +337,12 @@ describe('parseReading: properties', () => {
 
 describe('formatWardTime and toDemoJson', () => {
   it('formats epoch ms as the demo does, in the ward zone', () => {
-    expect(formatWardTime(Date.parse('2026-11-20T07:00:00.130Z'), 'Europe/Berlin')).toBe('2026-11-20 08:00:00.130');
-    expect(formatWardTime(Date.parse('2026-07-01T06:00:00.005Z'), 'Europe/Berlin')).toBe('2026-07-01 08:00:00.005');
+    expect(formatWardTime(Date.parse('2026-11-20T07:00:00.130Z'), 'Europe/Berlin')).toBe(
+      '2026-11-20 08:00:00.130',
+    );
+    expect(formatWardTime(Date.parse('2026-07-01T06:00:00.005Z'), 'Europe/Berlin')).toBe(
+      '2026-07-01 08:00:00.005',
+    );
     expect(formatWardTime(Date.parse('2026-11-20T07:00:00Z'), 'UTC')).toBe('2026-11-20 07:00:00.000');
   });
 

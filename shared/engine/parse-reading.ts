@@ -83,7 +83,14 @@ function readId(o: Record<string, unknown>, key: string): string {
   return v;
 }
 
-function readNumber(o: Record<string, unknown>, key: string, unit: string, min: number, max: number, int: boolean): number {
+function readNumber(
+  o: Record<string, unknown>,
+  key: string,
+  unit: string,
+  min: number,
+  max: number,
+  int: boolean,
+): number {
   const v = own(o, key);
   if (v === undefined) throw new Reject(key + ' is missing');
   if (typeof v === 'string') throw new Reject(key + ' must be a number, not a string (got ' + show(v) + ')');
@@ -91,7 +98,17 @@ function readNumber(o: Record<string, unknown>, key: string, unit: string, min: 
   if (!Number.isFinite(v)) throw new Reject(key + ' must be a finite number (got ' + String(v) + ')');
   if ((int && !Number.isInteger(v)) || v < min || v > max) {
     throw new Reject(
-      key + ' must be ' + (int ? 'an integer' : 'a number') + ' between ' + min + ' and ' + max + unit + ' (got ' + String(v) + ')',
+      key +
+        ' must be ' +
+        (int ? 'an integer' : 'a number') +
+        ' between ' +
+        min +
+        ' and ' +
+        max +
+        unit +
+        ' (got ' +
+        String(v) +
+        ')',
     );
   }
   // -0 would print as "0" but compare oddly in maps; normalize it.
@@ -118,7 +135,9 @@ function readMeasureTime(o: Record<string, unknown>, opts: ParseOptions): number
   const m = local ?? iso;
   if (!m) {
     throw new Reject(
-      'measure_time must look like "YYYY-MM-DD HH:MM:SS.fff" (ward time) or ISO-8601 with an offset (got ' + show(v) + ')',
+      'measure_time must look like "YYYY-MM-DD HH:MM:SS.fff" (ward time) or ISO-8601 with an offset (got ' +
+        show(v) +
+        ')',
     );
   }
   const y = Number(m[1]);
@@ -136,7 +155,11 @@ function readMeasureTime(o: Record<string, unknown>, opts: ParseOptions): number
     const r = wardLocalToEpoch(fieldsAsUtc, opts.timeZone);
     if (r.kind === 'gap') {
       throw new Reject(
-        'measure_time ' + show(v) + ' does not exist in ' + opts.timeZone + ' (skipped by the daylight-saving change)',
+        'measure_time ' +
+          show(v) +
+          ' does not exist in ' +
+          opts.timeZone +
+          ' (skipped by the daylight-saving change)',
       );
     }
     t = r.epochMs;
@@ -187,12 +210,20 @@ export function parseReading(input: string | unknown, opts: ParseOptions): Parse
     }
     const o = obj as Record<string, unknown>;
     try {
-      if (!isValidTimeZone(opts.timeZone)) throw new Reject('the ward time zone ' + show(opts.timeZone) + ' is unknown');
+      if (!isValidTimeZone(opts.timeZone))
+        throw new Reject('the ward time zone ' + show(opts.timeZone) + ' is unknown');
       const patientId = readId(o, 'patient_id');
       const deviceId = readId(o, 'device_id');
       const measureTime = readMeasureTime(o, opts);
       const heartRate = readNumber(o, 'heart_rate', ' bpm', LIMITS.heartRate.min, LIMITS.heartRate.max, true);
-      const bloodOxygen = readNumber(o, 'blood_oxygen', ' %', LIMITS.bloodOxygen.min, LIMITS.bloodOxygen.max, false);
+      const bloodOxygen = readNumber(
+        o,
+        'blood_oxygen',
+        ' %',
+        LIMITS.bloodOxygen.min,
+        LIMITS.bloodOxygen.max,
+        false,
+      );
       const bloodGlucose = readNumber(
         o,
         'blood_glucose',
@@ -201,7 +232,10 @@ export function parseReading(input: string | unknown, opts: ParseOptions): Parse
         LIMITS.bloodGlucose.max,
         false,
       );
-      return { ok: true, reading: { patientId, deviceId, measureTime, heartRate, bloodOxygen, bloodGlucose } };
+      return {
+        ok: true,
+        reading: { patientId, deviceId, measureTime, heartRate, bloodOxygen, bloodGlucose },
+      };
     } catch (e) {
       if (e instanceof Reject) return fail(e.reason, o);
       return fail('message could not be read', o);

@@ -4,12 +4,7 @@ import type { Reading } from '../domain/types';
 import type { Rng } from './prng';
 
 export type GarbageKind =
-  | 'truncated_json'
-  | 'not_json'
-  | 'missing_field'
-  | 'impossible_value'
-  | 'wrong_type'
-  | 'bad_time';
+  'truncated_json' | 'not_json' | 'missing_field' | 'impossible_value' | 'wrong_type' | 'bad_time';
 
 export const GARBAGE_KINDS: readonly GarbageKind[] = [
   'truncated_json',
@@ -21,7 +16,9 @@ export const GARBAGE_KINDS: readonly GarbageKind[] = [
 ];
 
 function demoLine(fields: [string, string | number][]): string {
-  return '{' + fields.map(([k, v]) => `"${k}": ${typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ') + '}';
+  return (
+    '{' + fields.map(([k, v]) => `"${k}": ${typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ') + '}'
+  );
 }
 
 /** A malformed message for the reading `r` would have been; `kind` is drawn from `rng`. */
@@ -56,6 +53,9 @@ export function garbageLine(r: Reading, timeZone: string, rng: Rng): { kind: Gar
     case 'wrong_type':
       return { kind, raw: demoLine(fields.map((f) => (f[0] === 'heart_rate' ? [f[0], '--'] : f))) };
     case 'bad_time':
-      return { kind, raw: demoLine(fields.map((f) => (f[0] === 'measure_time' ? [f[0], '2026-13-45 99:99:99.000'] : f))) };
+      return {
+        kind,
+        raw: demoLine(fields.map((f) => (f[0] === 'measure_time' ? [f[0], '2026-13-45 99:99:99.000'] : f))),
+      };
   }
 }

@@ -4,12 +4,7 @@
 import { between, type Rng } from './prng';
 
 export type ScenarioKind =
-  | 'glucose_spike'
-  | 'tachycardia'
-  | 'desaturation'
-  | 'deterioration'
-  | 'signal_loss'
-  | 'garbage';
+  'glucose_spike' | 'tachycardia' | 'desaturation' | 'deterioration' | 'signal_loss' | 'garbage';
 
 export const SCENARIO_KINDS: readonly ScenarioKind[] = [
   'glucose_spike',
@@ -146,9 +141,16 @@ export function makeEpisode(kind: ScenarioKind, start: number, base: BedBaseline
 }
 
 /** When the episode after one starting at `prev` begins. */
-export function nextEpisodeStart(kind: ScenarioKind, prevStart: number, prevEnd: number, every: number, rng: Rng): number {
+export function nextEpisodeStart(
+  kind: ScenarioKind,
+  prevStart: number,
+  prevEnd: number,
+  every: number,
+  rng: Rng,
+): number {
   // one episode per `every`, counted in whole windows from the previous episode's window
-  if (kind === 'deterioration') return deteriorationOnset(Math.floor(prevStart / TREND_WINDOW_MS) * TREND_WINDOW_MS + every, rng);
+  if (kind === 'deterioration')
+    return deteriorationOnset(Math.floor(prevStart / TREND_WINDOW_MS) * TREND_WINDOW_MS + every, rng);
   const next = prevStart + every * between(rng, 0.75, 1.25);
   // never overlapping, and a little normal in between
   return Math.max(next, prevEnd + 20_000);

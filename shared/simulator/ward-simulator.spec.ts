@@ -3,7 +3,12 @@ import type { Alert, Reading } from '../domain/types';
 import { AlertEngine } from '../engine/alert-engine';
 import { parseReading, toDemoJson } from '../engine/parse-reading';
 import { TREND_WINDOW_MS } from './scenarios';
-import { createWardSimulator, patientIdFor, type SimEvent, type WardSimulatorOptions } from './ward-simulator';
+import {
+  createWardSimulator,
+  patientIdFor,
+  type SimEvent,
+  type WardSimulatorOptions,
+} from './ward-simulator';
 
 const START = Date.UTC(2026, 10, 20, 7, 0, 0); // 08:00 in Berlin, on a 10-minute boundary
 const MIN = 60_000;
@@ -40,7 +45,11 @@ function throughEngine(events: SimEvent[]) {
     const t = eventTime(e);
     alerts.push(...engine.tick(t));
     if (!parsed.ok) {
-      rejected.push({ raw, reason: parsed.reason, deviceId: e.kind === 'reading' ? e.reading.deviceId : e.deviceId });
+      rejected.push({
+        raw,
+        reason: parsed.reason,
+        deviceId: e.kind === 'reading' ? e.reading.deviceId : e.deviceId,
+      });
       continue;
     }
     if (e.kind === 'reading' && !sameReading(parsed.reading, e.reading)) {
@@ -82,9 +91,11 @@ describe('createWardSimulator', () => {
 
   it('returns events sorted by time, each bed at the requested rate', () => {
     const { events } = run({ beds: 20, rateHz: 2, scenarios: 'none' }, MIN);
-    for (let i = 1; i < events.length; i++) expect(eventTime(events[i]!)).toBeGreaterThanOrEqual(eventTime(events[i - 1]!));
+    for (let i = 1; i < events.length; i++)
+      expect(eventTime(events[i]!)).toBeGreaterThanOrEqual(eventTime(events[i - 1]!));
     const perBed = new Map<string, number>();
-    for (const e of events) if (e.kind === 'reading') perBed.set(e.reading.patientId, (perBed.get(e.reading.patientId) ?? 0) + 1);
+    for (const e of events)
+      if (e.kind === 'reading') perBed.set(e.reading.patientId, (perBed.get(e.reading.patientId) ?? 0) + 1);
     expect(perBed.size).toBe(20);
     for (const n of perBed.values()) expect(Math.abs(n - 120)).toBeLessThanOrEqual(1);
   });
@@ -114,9 +125,14 @@ describe('createWardSimulator', () => {
     const [hrMin, hrMax] = range((r) => r.heartRate);
     const [spo2Min, spo2Max] = range((r) => r.bloodOxygen);
     const [gluMin, gluMax] = range((r) => r.bloodGlucose);
-    expect([hrMin! >= 50, hrMax! <= 110, spo2Min! >= 93, spo2Max! <= 100, gluMin! >= 3.9, gluMax! <= 7.2]).toEqual(
-      Array(6).fill(true),
-    );
+    expect([
+      hrMin! >= 50,
+      hrMax! <= 110,
+      spo2Min! >= 93,
+      spo2Max! <= 100,
+      gluMin! >= 3.9,
+      gluMax! <= 7.2,
+    ]).toEqual(Array(6).fill(true));
     const roundedLikeTheDemo = (r: Reading) =>
       Number.isInteger(r.heartRate) &&
       Math.round(r.bloodOxygen * 100) / 100 === r.bloodOxygen &&
@@ -152,13 +168,17 @@ describe('createWardSimulator', () => {
     it('P005 deteriorates: a real level-2 alert, once per episode', () => {
       const l2 = alerts.filter((a) => a.alertLevel === 2);
       expect(l2.length).toBeGreaterThanOrEqual(1);
-      expect(l2.every((a) => a.patientId === 'P005' && a.alertType === 'multi_vital_signs_deterioration')).toBe(true);
+      expect(
+        l2.every((a) => a.patientId === 'P005' && a.alertType === 'multi_vital_signs_deterioration'),
+      ).toBe(true);
       // the first episode starts one minute into the first 10-minute window and ramps for 4 minutes
       expect(l2[0]!.alertTime).toBeGreaterThan(START + MIN);
       expect(l2[0]!.alertTime).toBeLessThan(START + 6 * MIN);
       // one episode an hour: the second one is at 61-62 min
       expect(l2.length).toBe(2);
-      expect(Math.floor(l2[1]!.alertTime / TREND_WINDOW_MS) - Math.floor(l2[0]!.alertTime / TREND_WINDOW_MS)).toBe(6);
+      expect(
+        Math.floor(l2[1]!.alertTime / TREND_WINDOW_MS) - Math.floor(l2[0]!.alertTime / TREND_WINDOW_MS),
+      ).toBe(6);
     });
 
     it('P007 loses its signal for more than 30 s, repeatedly, and comes back', () => {
@@ -176,7 +196,14 @@ describe('createWardSimulator', () => {
       expect(rejected.length).toBe(garbage.length);
       const kinds = new Set(garbage.map((g) => (g.kind === 'garbage' ? g.garbageKind : '')));
       expect(kinds).toEqual(
-        new Set(['truncated_json', 'not_json', 'missing_field', 'impossible_value', 'wrong_type', 'bad_time']),
+        new Set([
+          'truncated_json',
+          'not_json',
+          'missing_field',
+          'impossible_value',
+          'wrong_type',
+          'bad_time',
+        ]),
       );
       expect(types('P009').size).toBe(0); // its valid readings are normal
     });
@@ -209,15 +236,17 @@ describe('createWardSimulator', () => {
     expect(big).toBeGreaterThanOrEqual(0);
     expect(p2[big]! - START).toBeGreaterThanOrEqual(59_000);
     expect(p2[big]! - START).toBeLessThanOrEqual(61_000);
-    expect(throughEngine(events).alerts.map((a) => a.patientId + ':' + a.alertType)).toEqual(['P002:signal_loss']);
+    expect(throughEngine(events).alerts.map((a) => a.patientId + ':' + a.alertType)).toEqual([
+      'P002:signal_loss',
+    ]);
   });
 
   it('refuses impossible options', () => {
     expect(() => createWardSimulator({ startTime: START, beds: 0 })).toThrow(/beds/);
     expect(() => createWardSimulator({ startTime: START, rateHz: 0 })).toThrow(/rate/);
-    expect(() => createWardSimulator({ startTime: START, beds: 2, scenarios: [{ kind: 'tachycardia', bed: 3 }] })).toThrow(
-      /bed 3/,
-    );
+    expect(() =>
+      createWardSimulator({ startTime: START, beds: 2, scenarios: [{ kind: 'tachycardia', bed: 3 }] }),
+    ).toThrow(/bed 3/);
   });
 
   it('is cheap: a 1,000-bed ward generates far faster than real time', () => {

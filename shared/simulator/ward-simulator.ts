@@ -135,9 +135,11 @@ export function createWardSimulator(opts: WardSimulatorOptions): WardSimulator {
   const kick = Math.sqrt((2 * dt) / DRIFT_TAU_S);
 
   const specs =
-    opts.scenarios === 'none' ? [] : opts.scenarios === undefined || opts.scenarios === 'default'
-      ? defaultScenarios(bedCount)
-      : opts.scenarios;
+    opts.scenarios === 'none'
+      ? []
+      : opts.scenarios === undefined || opts.scenarios === 'default'
+        ? defaultScenarios(bedCount)
+        : opts.scenarios;
   const specsByBed = new Map<number, ScenarioSpec[]>();
   for (const s of specs) {
     if (!Number.isInteger(s.bed) || s.bed < 1 || s.bed > bedCount)
@@ -188,13 +190,15 @@ export function createWardSimulator(opts: WardSimulatorOptions): WardSimulator {
       if (!(every > 0)) throw new RangeError(`scenario ${s.kind}: every must be positive`);
       let firstAt = s.firstAt ?? Math.floor(between(rng, d.firstAt[0], d.firstAt[1]));
       // a big ward's deteriorations take turns over the hour instead of all hitting the same minute
-      if (s.kind === 'deterioration' && s.firstAt === undefined) firstAt = (deteriorations % 6) * TREND_WINDOW_MS;
+      if (s.kind === 'deterioration' && s.firstAt === undefined)
+        firstAt = (deteriorations % 6) * TREND_WINDOW_MS;
       if (s.kind === 'deterioration') deteriorations++;
       if (s.kind === 'garbage') {
         state.garbage = { every, next: startTime + firstAt };
         continue;
       }
-      const start = s.kind === 'deterioration' ? deteriorationOnset(startTime + firstAt, rng) : startTime + firstAt;
+      const start =
+        s.kind === 'deterioration' ? deteriorationOnset(startTime + firstAt, rng) : startTime + firstAt;
       state.scenarios.push({ kind: s.kind, every, episode: makeEpisode(s.kind, start, baseline, rng) });
     }
     state.nextTime = slotTime(state);
@@ -209,7 +213,11 @@ export function createWardSimulator(opts: WardSimulatorOptions): WardSimulator {
   function produce(s: BedState, time: number): SimEvent | null {
     const { rng, info } = s;
     const b = info.baseline;
-    s.driftHr = clamp(s.driftHr * decay + NOISE.heartRate.drift * kick * bell(rng), -NOISE.heartRate.driftMax, NOISE.heartRate.driftMax);
+    s.driftHr = clamp(
+      s.driftHr * decay + NOISE.heartRate.drift * kick * bell(rng),
+      -NOISE.heartRate.driftMax,
+      NOISE.heartRate.driftMax,
+    );
     s.driftSpo2 = clamp(
       s.driftSpo2 * decay + NOISE.bloodOxygen.drift * kick * bell(rng),
       -NOISE.bloodOxygen.driftMax,

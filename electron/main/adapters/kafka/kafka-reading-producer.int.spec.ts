@@ -39,7 +39,13 @@ describe('KafkaReadingProducer (real broker)', () => {
     producer.publish(sent.slice(0, 250));
     producer.publish(sent.slice(250));
     await producer.flush();
-    expect(producer.stats()).toMatchObject({ published: 600, delivered: 600, failed: 0, queued: 0, lastError: null });
+    expect(producer.stats()).toMatchObject({
+      published: 600,
+      delivered: 600,
+      failed: 0,
+      queued: 0,
+      lastError: null,
+    });
     await producer.close();
 
     const got = await consumeAll(bootstrap, topic, 600);
@@ -73,7 +79,9 @@ describe('KafkaReadingProducer (real broker)', () => {
       retry: { retries: 1, initialRetryTime: 50 },
       connectionTimeoutMs: 500,
     });
-    await expect(producer.start()).rejects.toThrow(/^cannot connect to Kafka at 127\.0\.0\.1:1: .*ECONNREFUSED/);
+    await expect(producer.start()).rejects.toThrow(
+      /^cannot connect to Kafka at 127\.0\.0\.1:1: .*ECONNREFUSED/,
+    );
     await producer.close(0);
   }, 20_000);
 
