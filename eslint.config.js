@@ -6,12 +6,37 @@ import pluginVue from 'eslint-plugin-vue';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'url', 'stream', 'events', 'worker_threads', 'zlib'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'net',
+  'http',
+  'https',
+  'url',
+  'stream',
+  'events',
+  'worker_threads',
+  'zlib',
+];
 const mainOnly = ['pg', 'mysql2', 'mysql2/*', 'better-sqlite3', 'kafkajs', 'ws'];
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', '.cache/**', 'test-results/**', 'playwright-report/**', 'artifacts/**', 'bench/results/**', 'backend-setup/kafka/**'],
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      '.cache/**',
+      'test-results/**',
+      'playwright-report/**',
+      'artifacts/**',
+      'bench/results/**',
+      'backend-setup/kafka/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -35,8 +60,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/electron/**', 'electron', '**/renderer/**'], message: 'shared/ imports neither electron/ nor renderer/.' },
-            { group: [...nodeBuiltins, ...mainOnly], message: 'shared/ runs in the renderer too: no Node modules.' },
+            {
+              group: ['**/electron/**', 'electron', '**/renderer/**'],
+              message: 'shared/ imports neither electron/ nor renderer/.',
+            },
+            {
+              group: [...nodeBuiltins, ...mainOnly],
+              message: 'shared/ runs in the renderer too: no Node modules.',
+            },
           ],
         },
       ],
@@ -50,7 +81,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', '**/electron/**'], message: 'The renderer talks to main only through renderer/src/api.' },
+            {
+              group: ['electron', '**/electron/**'],
+              message: 'The renderer talks to main only through renderer/src/api.',
+            },
             { group: [...nodeBuiltins, ...mainOnly], message: 'The renderer never imports Node modules.' },
           ],
         },
@@ -58,12 +92,25 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**/*.ts', 'backend-setup/**/*.ts', 'bench/**/*.ts', 'tests/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    files: [
+      'electron/**/*.ts',
+      'backend-setup/**/*.ts',
+      'bench/**/*.ts',
+      'tests/**/*.ts',
+      'scripts/**/*.{ts,mjs}',
+    ],
     ignores: ['electron/main/shell/**', 'electron/preload/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only the Electron shell (electron/main/shell, electron/preload) imports electron.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only the Electron shell (electron/main/shell, electron/preload) imports electron.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -4,7 +4,10 @@ import vue from '@vitejs/plugin-vue';
 export default defineConfig({
   plugins: [vue()],
   test: {
-    include: ['{electron,shared,renderer,backend-setup,bench,scripts}/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
+    include: [
+      '{electron,shared,renderer,backend-setup,bench,scripts}/**/*.spec.ts',
+      'tests/integration/**/*.spec.ts',
+    ],
     exclude: ['**/node_modules/**', 'out/**', 'tests/e2e/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

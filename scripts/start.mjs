@@ -16,7 +16,8 @@ const fail = (msg) => {
 };
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js ${process.version} is too old; 20.19 or newer is needed.`);
+if (major < 20 || (major === 20 && minor < 19))
+  fail(`Node.js ${process.version} is too old; 20.19 or newer is needed.`);
 
 function run(cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -32,7 +33,9 @@ if (!installed) {
   say('installing npm dependencies (the first time builds better-sqlite3 and takes a few minutes) ...');
   const env = { ELECTRON_SKIP_BINARY_DOWNLOAD: process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ?? '1' };
   if (!run('npm', ['ci', '--no-audit', '--no-fund'], env)) {
-    fail('npm ci failed — see above (better-sqlite3 needs a C++ compiler and python3: sudo apt-get install build-essential python3).');
+    fail(
+      'npm ci failed — see above (better-sqlite3 needs a C++ compiler and python3: sudo apt-get install build-essential python3).',
+    );
   }
   spawnSync('touch', ['node_modules/.package-lock.json']);
 }
@@ -47,7 +50,8 @@ function newest(dir) {
   }
   return t;
 }
-const built = existsSync('out/renderer/index.html') && existsSync('out/main/index.js') && existsSync('out/main/web.js');
+const built =
+  existsSync('out/renderer/index.html') && existsSync('out/main/index.js') && existsSync('out/main/web.js');
 const sourcesTime = Math.max(...['renderer', 'shared', 'electron'].map(newest));
 if (!built || sourcesTime > statSync('out/main/index.js').mtimeMs) {
   say('building ...');
@@ -65,7 +69,8 @@ try {
 } catch {
   electronBinary = null;
 }
-const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const hasDisplay =
+  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 
 let child;
 if (electronBinary && hasDisplay) {

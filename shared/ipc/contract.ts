@@ -272,6 +272,4 @@ export interface StationApi {
 
 /** Wire frames of the web shell's WebSocket (the preload uses ipcRenderer instead). */
 export type ClientFrame = { id: number; channel: string; request: unknown };
-export type ServerFrame =
-  | { id: number; result: Result<unknown> }
-  | { event: EventName; payload: unknown };
+export type ServerFrame = { id: number; result: Result<unknown> } | { event: EventName; payload: unknown };

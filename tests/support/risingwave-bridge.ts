@@ -87,7 +87,12 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
       );
       const w = Math.floor(r.measureTime / 60_000) * 60_000;
       const key = `${r.patientId}|${w}`;
-      const agg = minute.get(key) ?? { n: 0, hr: [Infinity, 0, -Infinity], spo2: [Infinity, 0, -Infinity], glu: [Infinity, 0, -Infinity] };
+      const agg = minute.get(key) ?? {
+        n: 0,
+        hr: [Infinity, 0, -Infinity],
+        spo2: [Infinity, 0, -Infinity],
+        glu: [Infinity, 0, -Infinity],
+      };
       minute.set(key, agg);
       agg.n++;
       for (const [acc, v] of [
@@ -114,8 +119,18 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
       await opts.pg.query(
         `INSERT INTO alerts VALUES ($1::varchar, $2::varchar, $3::varchar, to_timestamp($4::double precision / 1000),
            $5::varchar, $6::varchar, $7::int, $8::int, $9::float8, $10::float8) ON CONFLICT (alert_id) DO NOTHING`,
-        [a.alertId, a.patientId, a.deviceId, a.alertTime, a.alertType, a.alertDetail, a.alertLevel,
-          reading?.heartRate ?? null, reading?.bloodOxygen ?? null, reading?.bloodGlucose ?? null],
+        [
+          a.alertId,
+          a.patientId,
+          a.deviceId,
+          a.alertTime,
+          a.alertType,
+          a.alertDetail,
+          a.alertLevel,
+          reading?.heartRate ?? null,
+          reading?.bloodOxygen ?? null,
+          reading?.bloodGlucose ?? null,
+        ],
       );
       if (opts.mysql) {
         // Like the upsert sink: only the alert columns, so nurses' handling columns survive.
@@ -127,8 +142,18 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
              alert_time = VALUES(alert_time), alert_type = VALUES(alert_type), alert_detail = VALUES(alert_detail),
              alert_level = VALUES(alert_level), heart_rate = VALUES(heart_rate), blood_oxygen = VALUES(blood_oxygen),
              blood_glucose = VALUES(blood_glucose)`,
-          [a.alertId, a.patientId, a.deviceId, a.alertTime, a.alertType, a.alertDetail, a.alertLevel,
-            reading?.heartRate ?? null, reading?.bloodOxygen ?? null, reading?.bloodGlucose ?? null],
+          [
+            a.alertId,
+            a.patientId,
+            a.deviceId,
+            a.alertTime,
+            a.alertType,
+            a.alertDetail,
+            a.alertLevel,
+            reading?.heartRate ?? null,
+            reading?.bloodOxygen ?? null,
+            reading?.bloodGlucose ?? null,
+          ],
         );
       }
     }

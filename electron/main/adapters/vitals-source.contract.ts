@@ -67,7 +67,9 @@ export function runVitalsSourceContract(name: string, make: () => Promise<Vitals
         'C002:heart_rate',
       ]);
       const byId = (list: Alert[]) => [...list].sort((a, b) => a.alertId.localeCompare(b.alertId));
-      expect(byId(delivered).map((a) => [a.alertId, a.patientId, a.alertType, a.alertLevel, a.alertDetail])).toEqual(
+      expect(
+        byId(delivered).map((a) => [a.alertId, a.patientId, a.alertType, a.alertLevel, a.alertDetail]),
+      ).toEqual(
         byId(expected).map((a) => [a.alertId, a.patientId, a.alertType, a.alertLevel, a.alertDetail]),
       );
       await h.feed([]);
@@ -97,9 +99,17 @@ export function runVitalsSourceContract(name: string, make: () => Promise<Vitals
     });
 
     it('gives ward defaults to patients without thresholds, and keeps custom ones', async () => {
-      expect(await h.source.thresholds('C404')).toEqual({ patientId: 'C404', ...DEFAULT_THRESHOLDS, custom: false });
+      expect(await h.source.thresholds('C404')).toEqual({
+        patientId: 'C404',
+        ...DEFAULT_THRESHOLDS,
+        custom: false,
+      });
       const limits = { ...DEFAULT_THRESHOLDS, heartRateMax: 150 };
-      expect(await h.source.updateThresholds('C001', limits)).toEqual({ patientId: 'C001', ...limits, custom: true });
+      expect(await h.source.updateThresholds('C001', limits)).toEqual({
+        patientId: 'C001',
+        ...limits,
+        custom: true,
+      });
       expect(await h.source.thresholds('C001')).toEqual({ patientId: 'C001', ...limits, custom: true });
     });
 

@@ -32,7 +32,11 @@ let host: StationHost;
 let dataDir: string;
 const notified: NotificationRequest[] = [];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 30_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -45,14 +49,27 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | null | f
 beforeAll(async () => {
   bootstrap = await ensureKafka();
   topic = `vital_signs_it_${Date.now()}`;
-  const kafka = new Kafka({ clientId: 'connected-path-test', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'connected-path-test',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   await admin.disconnect();
-  [pgdb, mydb] = await Promise.all([createTestPgDatabase('ns_path'), createTestDatabase({ applySchema: true })]);
+  [pgdb, mydb] = await Promise.all([
+    createTestPgDatabase('ns_path'),
+    createTestDatabase({ applySchema: true }),
+  ]);
   mysql = createPool({ ...mydb.config, timezone: 'Z', connectionLimit: 2 });
-  bridge = await startRisingWaveBridge({ brokers: [bootstrap], topic, pg: pgdb.pool, mysql, timeZone: 'UTC' });
+  bridge = await startRisingWaveBridge({
+    brokers: [bootstrap],
+    topic,
+    pg: pgdb.pool,
+    mysql,
+    timeZone: 'UTC',
+  });
   dataDir = mkdtempSync(join(tmpdir(), 'ns-connected-'));
   const enc = encodeURIComponent;
   host = await createStationHost({
@@ -125,9 +142,7 @@ describe('connected path', () => {
     await producer.start();
     // A ward whose bed P002 runs a tachycardia episode within the first minute and a half.
     const sim = createWardSimulator({ beds: 4, seed: 3, startTime: Date.now() - 120_000, timeZone: 'UTC' });
-    const readings = sim
-      .nextBatch(Date.now())
-      .flatMap((e) => (e.kind === 'reading' ? [e.reading] : []));
+    const readings = sim.nextBatch(Date.now()).flatMap((e) => (e.kind === 'reading' ? [e.reading] : []));
     producer.publish(readings);
     const alert = await until(
       'a live alert in the station feed',
@@ -146,7 +161,11 @@ describe('connected path', () => {
     expect(beds.ok && (beds.value as { patientId: string }[]).length).toBeGreaterThanOrEqual(4);
 
     expect((await host.handle('session:sign-in', { nurse: 'Nurse Ana' }, ctx)).ok).toBe(true);
-    const confirmed = await host.handle('alerts:acknowledge', { alertId: alert.alertId, action: 'confirm' }, ctx);
+    const confirmed = await host.handle(
+      'alerts:acknowledge',
+      { alertId: alert.alertId, action: 'confirm' },
+      ctx,
+    );
     expect(confirmed).toMatchObject({ ok: true, value: { synced: true, alert: { status: 'confirmed' } } });
     const resolved = await host.handle(
       'alerts:acknowledge',
@@ -161,7 +180,9 @@ describe('connected path', () => {
     const [rows] = await mysql.query('SELECT status, handle_by, handle_note FROM alerts WHERE alert_id = ?', [
       alert.alertId,
     ]);
-    expect(rows).toEqual([{ status: 'resolved', handle_by: 'Nurse Ana', handle_note: 'repositioned sensor' }]);
+    expect(rows).toEqual([
+      { status: 'resolved', handle_by: 'Nurse Ana', handle_note: 'repositioned sensor' },
+    ]);
     const [events] = await mysql.query(
       'SELECT action, outcome, nurse, station_id FROM alert_events WHERE alert_id = ? ORDER BY event_id',
       [alert.alertId],
@@ -180,7 +201,11 @@ describe('connected path', () => {
 
   it('reads trends and thresholds from RisingWave and writes threshold changes back', async () => {
     const now = Date.now();
-    const trend = await host.handle('patients:trend', { patientId: 'P001', from: now - 3_600_000, to: now }, ctx);
+    const trend = await host.handle(
+      'patients:trend',
+      { patientId: 'P001', from: now - 3_600_000, to: now },
+      ctx,
+    );
     expect(trend.ok && (trend.value as unknown[]).length).toBeGreaterThan(0);
     const limits = {
       heartRateMin: 45,
@@ -191,9 +216,10 @@ describe('connected path', () => {
     };
     const updated = await host.handle('thresholds:update', { patientId: 'P001', limits }, ctx);
     expect(updated).toMatchObject({ ok: true, value: { ...limits, custom: true } });
-    const { rows } = await pgdb.pool.query('SELECT heart_rate_max FROM patient_thresholds WHERE patient_id = $1', [
-      'P001',
-    ]);
+    const { rows } = await pgdb.pool.query(
+      'SELECT heart_rate_max FROM patient_thresholds WHERE patient_id = $1',
+      ['P001'],
+    );
     expect(rows).toEqual([{ heart_rate_max: 130 }]);
   });
 });

@@ -33,7 +33,8 @@ export async function dispatch(
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
     const error = toIpcError(err);
-    if (error.code === 'internal') log?.(`${channel} failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (error.code === 'internal')
+      log?.(`${channel} failed: ${err instanceof Error ? err.message : String(err)}`);
     return { ok: false, error };
   }
 }

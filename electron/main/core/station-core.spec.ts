@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, BedSnapshot, Thresholds } from '../../../shared/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
-import type { NotificationPolicySettings, NotificationRequest, SettingsView } from '../../../shared/ipc/contract';
+import type {
+  NotificationPolicySettings,
+  NotificationRequest,
+  SettingsView,
+} from '../../../shared/ipc/contract';
 import { openStationDatabase } from '../adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
 import { FakeClock } from './fake-clock';
@@ -71,7 +75,8 @@ class MemoryAlertStore implements AlertStore {
     if (!row) result = { kind: 'not_yet' };
     else {
       const ok = req.action === 'confirm' ? row.status === 'pending' : row.status !== 'resolved';
-      if (!ok) result = { kind: 'conflict', current: row, message: `Already ${row.status} by ${row.handleBy}` };
+      if (!ok)
+        result = { kind: 'conflict', current: row, message: `Already ${row.status} by ${row.handleBy}` };
       else {
         Object.assign(row, {
           status: req.action === 'confirm' ? 'confirmed' : 'resolved',
@@ -86,7 +91,12 @@ class MemoryAlertStore implements AlertStore {
     return result;
   }
   async burden() {
-    return { overTime: [], perBedPerDay: [], timeToAckMs: { median: null, p90: null, samples: 0 }, noisiestBeds: [] };
+    return {
+      overTime: [],
+      perBedPerDay: [],
+      timeToAckMs: { median: null, p90: null, samples: 0 },
+      noisiestBeds: [],
+    };
   }
   async pendingAlerts() {
     this.check();
@@ -156,7 +166,12 @@ async function setup(opts: { record?: boolean } = {}) {
   const cache = createSqliteAckCache(openStationDatabase(':memory:'));
   const shown: NotificationRequest[] = [];
   const events: { event: string; payload: unknown }[] = [];
-  const policy: NotificationPolicySettings = { enabled: true, sound: false, criticalRepeatMinutes: 5, coalesceMs: 0 };
+  const policy: NotificationPolicySettings = {
+    enabled: true,
+    sound: false,
+    criticalRepeatMinutes: 5,
+    coalesceMs: 0,
+  };
   let ids = 0;
   const core = new StationCore({
     vitals,
@@ -184,13 +199,19 @@ async function setup(opts: { record?: boolean } = {}) {
 describe('StationCore', () => {
   it('records feed alerts, notifies and raises the bed state', async () => {
     const { vitals, core, store, shown, events } = await setup();
-    vitals.emitAlerts([alert('a1'), alert('c1', 'P001', { alertLevel: 2, alertType: 'multi_vital_signs_deterioration' })]);
+    vitals.emitAlerts([
+      alert('a1'),
+      alert('c1', 'P001', { alertLevel: 2, alertType: 'multi_vital_signs_deterioration' }),
+    ]);
     await core.flushStoreWrites();
     expect(store.rows.size).toBe(2);
     expect(shown.map((s) => s.urgency)).toEqual(['normal', 'critical']);
     expect(core.unreadCount()).toBe(2);
     const beds = await core.handlers['ward:beds']({});
-    expect(beds.find((b) => b.patientId === 'P001')).toMatchObject({ state: 'critical', activeAlertIds: ['c1', 'a1'] });
+    expect(beds.find((b) => b.patientId === 'P001')).toMatchObject({
+      state: 'critical',
+      activeAlertIds: ['c1', 'a1'],
+    });
     expect(beds.find((b) => b.patientId === 'P002')!.state).toBe('normal');
     expect(events.some((e) => e.event === 'alerts:new')).toBe(true);
   });
@@ -199,7 +220,9 @@ describe('StationCore', () => {
     const { vitals, core } = await setup();
     vitals.emitAlerts([alert('a1')]);
     await core.handlers['session:sign-out']({});
-    await expect(core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' })).rejects.toMatchObject({
+    await expect(
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+    ).rejects.toMatchObject({
       code: 'unauthorized',
     });
   });
@@ -209,7 +232,10 @@ describe('StationCore', () => {
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
     const out = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm', note: 'seen' });
-    expect(out).toMatchObject({ synced: true, alert: { status: 'confirmed', handleBy: 'Ana', handleNote: 'seen' } });
+    expect(out).toMatchObject({
+      synced: true,
+      alert: { status: 'confirmed', handleBy: 'Ana', handleNote: 'seen' },
+    });
     expect(store.rows.get('a1')!.status).toBe('confirmed');
     const res = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'resolve' });
     expect(res.alert.status).toBe('resolved');
@@ -240,18 +266,22 @@ describe('StationCore', () => {
     clock.advance(1000); // health probe notices and triggers a sync
     await core.syncNow();
     expect(cache.unsynced()).toHaveLength(0);
-    const applied = store.attempts.filter((a) => a.kind === 'applied').map((a) => `${a.req.alertId}:${a.req.action}`);
+    const applied = store.attempts
+      .filter((a) => a.kind === 'applied')
+      .map((a) => `${a.req.alertId}:${a.req.action}`);
     expect(applied).toEqual(['a1:confirm', 'a2:resolve', 'a1:resolve']);
     await core.syncNow();
     expect(store.attempts.filter((a) => a.kind === 'applied')).toHaveLength(3);
   });
 
-  it('refuses up front when the store already shows another station\'s change', async () => {
+  it("refuses up front when the store already shows another station's change", async () => {
     const { vitals, core, cache, store } = await setup();
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
     Object.assign(store.rows.get('a1')!, { status: 'confirmed', handleBy: 'Ben' });
-    await expect(core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' })).rejects.toMatchObject({
+    await expect(
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+    ).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringContaining('Ben'),
     });
@@ -267,7 +297,10 @@ describe('StationCore', () => {
     Object.assign(store.rows.get('a1')!, { status: 'resolved', handleBy: 'Ben' });
     store.online = true;
     await core.syncNow();
-    expect(cache.forAlert('a1')[0]).toMatchObject({ syncState: 'conflict', syncError: 'Already resolved by Ben' });
+    expect(cache.forAlert('a1')[0]).toMatchObject({
+      syncState: 'conflict',
+      syncError: 'Already resolved by Ben',
+    });
     expect(store.rows.get('a1')!.handleBy).toBe('Ben');
     const changed = events.filter((e) => e.event === 'alerts:changed').at(-1)!.payload as Alert[];
     expect(changed[0]!.status).toBe('resolved');
@@ -292,7 +325,11 @@ describe('StationCore', () => {
     store.online = false;
     const out = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
     // the store got the write but the station never learned it
-    Object.assign(store.rows.get('a1')!, { status: 'confirmed', handleBy: 'Ana', handleTime: out.record.ackTime });
+    Object.assign(store.rows.get('a1')!, {
+      status: 'confirmed',
+      handleBy: 'Ana',
+      handleTime: out.record.ackTime,
+    });
     store.online = true;
     await core.syncNow();
     expect(cache.forAlert('a1')[0]!.syncState).toBe('synced');
@@ -304,7 +341,9 @@ describe('StationCore', () => {
     await core.flushStoreWrites();
     store.online = false;
     await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
-    await expect(core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' })).rejects.toMatchObject({
+    await expect(
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+    ).rejects.toMatchObject({
       code: 'conflict',
     });
   });
@@ -340,7 +379,10 @@ describe('StationCore backlog', () => {
 describe('StationCore in connected mode', () => {
   it('records only station-detected signal-loss alerts in the alert store (the sink writes the rest)', async () => {
     const { vitals, core, store } = await setup({ record: false });
-    vitals.emitAlerts([alert('a1'), alert('s1', 'P002', { alertType: 'signal_loss', alertDetail: 'No data' })]);
+    vitals.emitAlerts([
+      alert('a1'),
+      alert('s1', 'P002', { alertType: 'signal_loss', alertDetail: 'No data' }),
+    ]);
     await core.flushStoreWrites();
     expect([...store.rows.keys()]).toEqual(['s1']);
   });

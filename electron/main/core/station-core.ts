@@ -66,7 +66,13 @@ type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
 const MAX_TRACKED_PENDING = 20_000;
 const BACKLOG_MS = 2 * 60_000;
-const STATE_RANK: Record<BedState, number> = { critical: 4, warning: 3, signal_loss: 2, normal: 1, waiting: 0 };
+const STATE_RANK: Record<BedState, number> = {
+  critical: 4,
+  warning: 3,
+  signal_loss: 2,
+  normal: 1,
+  waiting: 0,
+};
 
 export class StationCore {
   private nurse: string | null = null;
@@ -86,7 +92,13 @@ export class StationCore {
 
   constructor(private readonly deps: StationCoreDeps) {
     const now = deps.clock.now();
-    this.alertHealth = { backend: 'alerts', adapter: deps.alerts.adapter, up: true, since: now, message: null };
+    this.alertHealth = {
+      backend: 'alerts',
+      adapter: deps.alerts.adapter,
+      up: true,
+      since: now,
+      message: null,
+    };
     this.cacheHealth = { backend: 'cache', adapter: 'sqlite', up: true, since: now, message: null };
     this.policy = new NotificationPolicy({
       clock: deps.clock,
@@ -167,7 +179,8 @@ export class StationCore {
       ]);
       return { alert, thresholds, trend, history: this.deps.cache.forAlert(alertId) };
     },
-    'alerts:acknowledge': async ({ alertId, action, note }) => this.acknowledge(alertId, action, note ?? null),
+    'alerts:acknowledge': async ({ alertId, action, note }) =>
+      this.acknowledge(alertId, action, note ?? null),
     'patients:trend': async ({ patientId, from, to }) => this.deps.vitals.trend(patientId, from, to),
     'patients:alerts': async ({ patientId, range }) =>
       this.deps.alerts.patientAlerts(patientId, range, this.deps.clock.now()),
@@ -226,7 +239,11 @@ export class StationCore {
     if (current.syncState === 'conflict') {
       throw new StationError('conflict', current.syncError ?? 'Another station changed this alert first.');
     }
-    return { alert: this.applyRecord(alert, current), synced: current.syncState === 'synced', record: current };
+    return {
+      alert: this.applyRecord(alert, current),
+      synced: current.syncState === 'synced',
+      record: current,
+    };
   }
 
   /** Runs the unsynced acknowledgements oldest first; one run at a time. */
@@ -260,7 +277,10 @@ export class StationCore {
         this.deps.cache.markSynced(record.ackId, this.deps.clock.now());
         this.emit('alerts:changed', [result.alert]);
       } else if (result.kind === 'not_yet') {
-        this.deps.cache.markRetrying(record.ackId, 'The alert store has not received this alert yet; will retry.');
+        this.deps.cache.markRetrying(
+          record.ackId,
+          'The alert store has not received this alert yet; will retry.',
+        );
       } else if (this.isOwnEarlierWrite(record, result.current)) {
         // A crash between the store's commit and our bookkeeping: it is ours, count it once.
         this.deps.cache.markSynced(record.ackId, this.deps.clock.now());
@@ -273,7 +293,9 @@ export class StationCore {
 
   private isOwnEarlierWrite(record: AckRecord, current: Alert): boolean {
     const target = record.action === 'confirm' ? 'confirmed' : 'resolved';
-    return current.status === target && current.handleBy === record.nurse && current.handleTime === record.ackTime;
+    return (
+      current.status === target && current.handleBy === record.nurse && current.handleTime === record.ackTime
+    );
   }
 
   private markHandledLocally(record: AckRecord): void {
@@ -459,7 +481,8 @@ export class StationCore {
   private scheduleSync(): void {
     if (this.stopped) return;
     this.syncTimer = this.deps.clock.setTimeout(async () => {
-      if (this.alertHealth.up && this.deps.cache.unsynced().length > 0) await this.syncNow().catch(() => undefined);
+      if (this.alertHealth.up && this.deps.cache.unsynced().length > 0)
+        await this.syncNow().catch(() => undefined);
       this.scheduleSync();
     }, this.deps.syncIntervalMs ?? 2000);
   }

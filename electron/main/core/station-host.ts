@@ -9,7 +9,10 @@ import type { ThresholdLimits } from '../../../shared/domain/types';
 import type { EventMap, EventName } from '../../../shared/ipc/contract';
 import { createMysqlAlertStore } from '../adapters/mysql/mysql-alert-store';
 import { createRisingWaveVitalsSource } from '../adapters/risingwave/risingwave-vitals-source';
-import { SimulatedVitalsSource, type ThresholdPersistence } from '../adapters/simulator/simulated-vitals-source';
+import {
+  SimulatedVitalsSource,
+  type ThresholdPersistence,
+} from '../adapters/simulator/simulated-vitals-source';
 import { openStationDatabase } from '../adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
 import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
@@ -135,7 +138,13 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       notifier: opts.notifier,
       clock,
       settings: settingsPort(settings),
-      info: { mode: s.connection.mode, stationId, version: APP_VERSION, wardTimeZone: timeZone, shell: opts.shell },
+      info: {
+        mode: s.connection.mode,
+        stationId,
+        version: APP_VERSION,
+        wardTimeZone: timeZone,
+        shell: opts.shell,
+      },
       recordFeedInStore: s.connection.mode === 'simulator',
       auditThresholds: audit,
       log: (level, message) => logger.log(level, message),
@@ -151,7 +160,9 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
     const next = build();
     await next.core.start();
     wiring = next;
-    logger.info(`station ${stationId} running in ${settings.get().connection.mode} mode (${opts.shell} shell)`);
+    logger.info(
+      `station ${stationId} running in ${settings.get().connection.mode} mode (${opts.shell} shell)`,
+    );
   }
 
   async function stopWiring(): Promise<void> {
@@ -188,7 +199,10 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       await rewiring;
       const current = wiring;
       if (!current) {
-        return { ok: false, error: { code: 'unavailable', message: 'The station is restarting; try again.' } };
+        return {
+          ok: false,
+          error: { code: 'unavailable', message: 'The station is restarting; try again.' },
+        };
       }
       const result = await dispatch(current.core.handlers, channel, request, (m) =>
         logger.error(`${ctx.shell}/${ctx.peer}: ${m}`),

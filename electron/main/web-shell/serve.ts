@@ -73,7 +73,9 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const here = dirname(fileURLToPath(import.meta.url));
   // Built: out/main/web.js → out/renderer. From source (tsx): electron/main/web-shell → out/renderer.
-  const staticDir = here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '../../../out/renderer');
+  const staticDir = here.endsWith(join('out', 'main'))
+    ? join(here, '..', 'renderer')
+    : join(here, '../../../out/renderer');
 
   const host = await createStationHost({
     dataDir,

@@ -107,10 +107,13 @@ describe('web shell HTTP', () => {
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     // fetch() may not set Host; node:http can, as a rebinding attacker's browser effectively does.
     const status = await new Promise<number>((resolve, reject) => {
-      request({ host: '127.0.0.1', port: shell.port, path: '/', headers: { Host: 'evil.example' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      })
+      request(
+        { host: '127.0.0.1', port: shell.port, path: '/', headers: { Host: 'evil.example' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
         .on('error', reject)
         .end();
     });
@@ -139,9 +142,9 @@ describe('web shell WebSocket', () => {
       ok: false,
       error: { code: 'unknown_channel' },
     });
-    expect((await call(ws, { id: 3, channel: 'alerts:get', request: { alertId: "' OR 1=1" } })).result).toMatchObject(
-      { ok: false, error: { code: 'bad_request' } },
-    );
+    expect(
+      (await call(ws, { id: 3, channel: 'alerts:get', request: { alertId: "' OR 1=1" } })).result,
+    ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect((await call(ws, '{not json')).result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect((await call(ws, { id: 4, channel: 'alerts:get', request: { alertId: 'x1' } })).result).toEqual({
       ok: false,

@@ -213,14 +213,18 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       try {
         if (isBinary) throw new Error('binary');
         frame = JSON.parse(data.toString()) as Partial<ClientFrame>;
-        if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number') throw new Error('shape');
+        if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number')
+          throw new Error('shape');
       } catch {
         send({ id: -1, result: { ok: false, error: { code: 'bad_request', message: 'Malformed frame.' } } });
         return;
       }
       const id = frame.id;
       if (tokens < 1) {
-        send({ id, result: { ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down.' } } });
+        send({
+          id,
+          result: { ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down.' } },
+        });
         return;
       }
       tokens -= 1;

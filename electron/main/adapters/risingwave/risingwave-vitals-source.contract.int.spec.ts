@@ -6,7 +6,13 @@ import { createRisingWaveVitalsSource } from './risingwave-vitals-source';
 // PostgreSQL stands in for RisingWave; the bridge fills the views' tables with the engine's rules.
 runVitalsSourceContract('RisingWave (PostgreSQL stand-in)', async () => {
   const db = await createTestPgDatabase('ns_rwc');
-  const bridge = await startRisingWaveBridge({ brokers: [], topic: 'unused', pg: db.pool, mysql: null, timeZone: 'UTC' });
+  const bridge = await startRisingWaveBridge({
+    brokers: [],
+    topic: 'unused',
+    pg: db.pool,
+    mysql: null,
+    timeZone: 'UTC',
+  });
   const source = createRisingWaveVitalsSource({
     host: db.host,
     port: db.port,

@@ -11,7 +11,8 @@ export class RejectCounter {
   add(deviceId: string, reason: string, at: number): void {
     this.total++;
     this.changed = true;
-    const key = this.byDevice.has(deviceId) || this.byDevice.size < this.maxDevices ? deviceId : '(other devices)';
+    const key =
+      this.byDevice.has(deviceId) || this.byDevice.size < this.maxDevices ? deviceId : '(other devices)';
     const entry = this.byDevice.get(key);
     if (entry) {
       entry.count++;

@@ -60,12 +60,22 @@ describe('SimulatedVitalsSource', () => {
     const saved = new Map<string, ThresholdLimits>();
     const { src, alerts } = source({
       beds: 0,
-      thresholds: { load: () => new Map([['P001', { ...DEFAULT_THRESHOLDS, heartRateMax: 150 }]]), save: (p, l) => saved.set(p, l) },
+      thresholds: {
+        load: () => new Map([['P001', { ...DEFAULT_THRESHOLDS, heartRateMax: 150 }]]),
+        save: (p, l) => saved.set(p, l),
+      },
     });
     await src.start();
     expect(await src.thresholds('P001')).toMatchObject({ heartRateMax: 150, custom: true });
     expect(await src.thresholds('P404')).toMatchObject({ heartRateMax: 120, custom: false });
-    const reading = { patientId: 'P001', deviceId: 'D1', measureTime: T0, heartRate: 140, bloodOxygen: 97, bloodGlucose: 5 };
+    const reading = {
+      patientId: 'P001',
+      deviceId: 'D1',
+      measureTime: T0,
+      heartRate: 140,
+      bloodOxygen: 97,
+      bloodGlucose: 5,
+    };
     src.feed([reading]);
     expect(alerts).toHaveLength(0);
     await src.updateThresholds('P001', { ...DEFAULT_THRESHOLDS });
@@ -88,7 +98,9 @@ describe('SimulatedVitalsSource', () => {
   it('marks a silent bed as signal loss', async () => {
     const { clock, src, alerts } = source({ beds: 0 });
     await src.start();
-    src.feed([{ patientId: 'P001', deviceId: 'D1', measureTime: T0, heartRate: 80, bloodOxygen: 97, bloodGlucose: 5 }]);
+    src.feed([
+      { patientId: 'P001', deviceId: 'D1', measureTime: T0, heartRate: 80, bloodOxygen: 97, bloodGlucose: 5 },
+    ]);
     clock.advance(40_000);
     src.feed([], T0 + 40_000);
     expect(alerts.map((a) => a.alertType)).toEqual(['signal_loss']);

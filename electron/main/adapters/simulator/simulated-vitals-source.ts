@@ -66,8 +66,15 @@ export class SimulatedVitalsSource implements VitalsSource {
   constructor(private readonly opts: SimulatedVitalsOptions) {
     this.engine = new AlertEngine({ signalLossMs: opts.signalLossMs ?? 30_000 });
     this.trends = new TrendStore(opts.trendRetentionMs ?? 24 * 3_600_000);
-    for (const [patientId, limits] of opts.thresholds?.load() ?? []) this.engine.setThresholds(patientId, limits);
-    this.healthState = { backend: 'vitals', adapter: 'simulator', up: true, since: opts.clock.now(), message: null };
+    for (const [patientId, limits] of opts.thresholds?.load() ?? [])
+      this.engine.setThresholds(patientId, limits);
+    this.healthState = {
+      backend: 'vitals',
+      adapter: 'simulator',
+      up: true,
+      since: opts.clock.now(),
+      message: null,
+    };
   }
 
   async start(): Promise<void> {
@@ -216,7 +223,9 @@ export class SimulatedVitalsSource implements VitalsSource {
   }
 
   async beds(): Promise<BedSnapshot[]> {
-    return [...this.bedStates.values()].map((b) => cloneBed(b.snapshot)).sort((a, b) => a.patientId.localeCompare(b.patientId));
+    return [...this.bedStates.values()]
+      .map((b) => cloneBed(b.snapshot))
+      .sort((a, b) => a.patientId.localeCompare(b.patientId));
   }
 
   async trend(patientId: string, from: number, to: number) {

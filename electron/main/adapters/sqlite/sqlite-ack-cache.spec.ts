@@ -99,6 +99,11 @@ describe('SQLite acknowledgement cache', () => {
     cache.append(entry('new', { ackTime: 1000, alertId: 'a3' }));
     cache.markSynced('old-synced', 11);
     expect(cache.prune(500)).toBe(1);
-    expect(cache.list({ limit: 10 }).map((r) => r.ackId).sort()).toEqual(['new', 'old-unsynced']);
+    expect(
+      cache
+        .list({ limit: 10 })
+        .map((r) => r.ackId)
+        .sort(),
+    ).toEqual(['new', 'old-unsynced']);
   });
 });

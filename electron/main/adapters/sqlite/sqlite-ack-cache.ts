@@ -134,10 +134,7 @@ export function createSqliteAckCache(db: Database): AckCache {
       }
       const sql = `SELECT * FROM ack_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                    ORDER BY ack_time DESC, seq DESC LIMIT @limit`;
-      return db
-        .prepare<Record<string, unknown>, Row>(sql)
-        .all(params)
-        .map(toRecord);
+      return db.prepare<Record<string, unknown>, Row>(sql).all(params).map(toRecord);
     },
     forAlert: (alertId) => forAlert.all(alertId).map(toRecord),
     prune: (before) => prune.run(before).changes,
