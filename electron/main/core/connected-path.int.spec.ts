@@ -143,7 +143,10 @@ describe('connected path', () => {
     // A ward whose bed P002 runs a tachycardia episode within the first minute and a half.
     const sim = createWardSimulator({ beds: 4, seed: 3, startTime: Date.now() - 120_000, timeZone: 'UTC' });
     const readings = sim.nextBatch(Date.now()).flatMap((e) => (e.kind === 'reading' ? [e.reading] : []));
+    const before = bridge.stats.consumed;
     producer.publish(readings);
+    // Partitions are consumed independently: wait for all of them before judging beds and trends.
+    await until('the live readings consumed', async () => bridge.stats.consumed >= before + readings.length, 60_000);
     const alert = await until(
       'a live alert in the station feed',
       async () => {
@@ -157,8 +160,10 @@ describe('connected path', () => {
       60_000,
     );
     await until('a notification', async () => notified.find((n) => n.patientId === alert.patientId), 30_000);
-    const beds = await host.handle('ward:beds', {}, ctx);
-    expect(beds.ok && (beds.value as { patientId: string }[]).length).toBeGreaterThanOrEqual(4);
+    await until('all four beds', async () => {
+      const beds = await host.handle('ward:beds', {}, ctx);
+      return beds.ok && (beds.value as { patientId: string }[]).length >= 4;
+    });
 
     expect((await host.handle('session:sign-in', { nurse: 'Nurse Ana' }, ctx)).ok).toBe(true);
     const confirmed = await host.handle(
