@@ -1,0 +1,129 @@
+// A station in connected mode for E2E tests: PostgreSQL stands in for RisingWave (fed by the
+// bridge with a simulated ward), MariaDB is the alert store — reached through a TCP proxy the tests
+// can cut (POST /mysql/down, /mysql/up on the control port) to take the alert store "off the network".
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createPool } from 'mysql2/promise';
+import { createWardSimulator } from '../../../shared/simulator/ward-simulator';
+import { createStationHost } from '../../../electron/main/core/station-host';
+import { startWebShell } from '../../../electron/main/web-shell/web-shell';
+import { createTestDatabase } from '../../support/mariadb';
+import { createTestPgDatabase } from '../../support/postgres';
+import { startRisingWaveBridge } from '../../support/risingwave-bridge';
+
+const { values } = parseArgs({ options: { port: { type: 'string' }, control: { type: 'string' } } });
+const port = Number(values.port ?? 5198);
+const controlPort = Number(values.control ?? 5196);
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const [pgdb, mydb] = await Promise.all([
+  createTestPgDatabase('ns_e2e'),
+  createTestDatabase({ applySchema: true }),
+]);
+const sinkPool = createPool({ ...mydb.config, timezone: 'Z', connectionLimit: 2 });
+
+// The proxy between the station and MariaDB: "down" drops every connection and refuses new ones.
+let mysqlUp = true;
+const sockets = new Set<Socket>();
+const proxy = createServer((client) => {
+  if (!mysqlUp) {
+    client.destroy();
+    return;
+  }
+  const upstream = connect(mydb.config.port, mydb.config.host);
+  for (const s of [client, upstream]) {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => undefined);
+  }
+  client.pipe(upstream).pipe(client);
+  client.on('close', () => upstream.destroy());
+  upstream.on('close', () => client.destroy());
+});
+await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+const proxyPort = (proxy.address() as { port: number }).port;
+
+const bridge = await startRisingWaveBridge({
+  brokers: [],
+  topic: '',
+  pg: pgdb.pool,
+  mysql: sinkPool,
+  timeZone: 'UTC',
+});
+const sim = createWardSimulator({ beds: 8, seed: 5, startTime: Date.now() - 8 * 60_000, timeZone: 'UTC' });
+let feeding = Promise.resolve();
+const feed = () => {
+  feeding = feeding
+    .then(async () => {
+      const readings = sim.nextBatch(Date.now()).flatMap((e) => (e.kind === 'reading' ? [e.reading] : []));
+      await bridge.ingest(readings);
+    })
+    .catch((err: Error) => process.stderr.write(`bridge: ${err.message}\n`));
+};
+feed();
+await feeding;
+const feeder = setInterval(feed, 1000);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ns-e2e-connected-'));
+const enc = encodeURIComponent;
+const host = await createStationHost({
+  dataDir,
+  shell: 'web',
+  stationId: 'E2E-CONNECTED',
+  notifier: { show: () => undefined },
+  secretStore: {
+    isEncryptionAvailable: () => false,
+    encrypt: () => Buffer.alloc(0),
+    decrypt: () => '',
+    describe: () => 'E2E: passwords in memory only',
+  },
+  env: {
+    NURSE_STATION_MODE: 'connected',
+    NURSE_STATION_RW_URL: `postgres://${enc(pgdb.user)}@${pgdb.host}:${pgdb.port}/${pgdb.database}`,
+    NURSE_STATION_MYSQL_URL: `mysql://${enc(mydb.config.user)}:${enc(mydb.config.password)}@127.0.0.1:${proxyPort}/${mydb.config.database}`,
+  },
+});
+const shell = await startWebShell({ host, staticDir: join(root, 'out/renderer'), port });
+
+const control = createHttpServer((req, res) => {
+  const reply = (body: unknown) =>
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  if (req.url === '/mysql/down' && req.method === 'POST') {
+    mysqlUp = false;
+    for (const s of sockets) s.destroy();
+    return reply({ mysqlUp });
+  }
+  if (req.url === '/mysql/up' && req.method === 'POST') {
+    mysqlUp = true;
+    return reply({ mysqlUp });
+  }
+  if (req.url === '/info') return reply({ mysql: mydb.config, mysqlUp });
+  res.writeHead(404).end();
+});
+await new Promise<void>((r) => control.listen(controlPort, '127.0.0.1', () => r()));
+process.stdout.write(`connected E2E station on ${shell.url} (control :${controlPort})\n`);
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  clearInterval(feeder);
+  await feeding;
+  control.close();
+  await shell.close();
+  await host.close();
+  for (const s of sockets) s.destroy();
+  proxy.close();
+  await bridge.stop();
+  await sinkPool.end();
+  await Promise.all([pgdb.drop(), mydb.drop()]);
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
