@@ -34,15 +34,18 @@ status=0
 stage lint npm run --silent lint || status=1
 stage typecheck npm run --silent typecheck || status=1
 stage build npm run --silent build || status=1
-stage 'unit and integration tests' npx vitest run || status=1
+rm -rf .cache/results && mkdir -p .cache/results
+stage 'unit and integration tests' npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/results/vitest.json || status=1
 if [[ -f out/renderer/index.html ]]; then
-  stage 'E2E tests (Chromium, web shell)' npx playwright test || status=1
+  stage 'E2E tests (Chromium, web shell)' env PLAYWRIGHT_JSON_OUTPUT_FILE=.cache/results/playwright.json \
+    npx playwright test --reporter=list,json || status=1
 else
   FAILED+=('E2E tests (no build)')
   status=1
 fi
 stage 'Electron security scan' node scripts/electronegativity.mjs || status=1
 
+node scripts/test-summary.mjs || true
 if [[ $status -ne 0 ]]; then
   say "FAILED: ${FAILED[*]}"
   exit 1
