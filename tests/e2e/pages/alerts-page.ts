@@ -34,7 +34,7 @@ export class AlertsPage extends StationPage {
     await this.page.getByTestId('alert-search').fill(text);
   }
 
-  async open(path = '/#/alerts'): Promise<void> {
+  override async open(path = '/#/alerts'): Promise<void> {
     await super.open(path);
     await expect(this.page.getByTestId('alert-list')).toBeVisible();
   }

@@ -56,7 +56,7 @@ const bridge = await startRisingWaveBridge({
   timeZone: 'UTC',
 });
 const sim = createWardSimulator({ beds: 8, seed: 5, startTime: Date.now() - 8 * 60_000, timeZone: 'UTC' });
-let feeding = Promise.resolve();
+let feeding: Promise<unknown> = Promise.resolve();
 const feed = () => {
   feeding = feeding
     .then(async () => {
