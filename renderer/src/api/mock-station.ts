@@ -45,6 +45,7 @@ export function mockStation(handlers: Handlers = {}, shell: 'web' | 'electron' =
     },
     connected,
     reconnects,
+    everConnected: connected,
     shell,
     close() {},
   };

@@ -99,6 +99,7 @@ function electronClient(api: StationApi): StationClient {
     },
     connected: readonly(ref(true)),
     reconnects: readonly(ref(0)),
+    everConnected: readonly(ref(true)),
     shell: 'electron',
     close() {},
   };

@@ -48,6 +48,8 @@ export interface StationClient extends StationApi {
   readonly connected: Readonly<Ref<boolean>>;
   /** counts successful reconnections after the first connection: stores reload what they may have missed */
   readonly reconnects: Readonly<Ref<number>>;
+  /** false until the first connection succeeded (a wrong or missing access token keeps it false) */
+  readonly everConnected: Readonly<Ref<boolean>>;
   readonly shell: 'electron' | 'web';
   close(): void;
 }
@@ -75,6 +77,7 @@ export function createWsClient(opts: WsClientOptions): StationClient {
 
   const connected = ref(false);
   const reconnects = ref(0);
+  const everConnected = ref(false);
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const pending = new Map<number, Pending>();
   /** calls made before the first connection attempt settled: sent on open */
@@ -161,6 +164,7 @@ export function createWsClient(opts: WsClientOptions): StationClient {
       connected.value = true;
       if (everOpened) reconnects.value += 1;
       everOpened = true;
+      everConnected.value = true;
       for (const q of queued.splice(0)) {
         if (pending.has(q.id)) s.send(q.frame);
       }
@@ -236,6 +240,7 @@ export function createWsClient(opts: WsClientOptions): StationClient {
     on,
     connected: readonly(connected),
     reconnects: readonly(reconnects),
+    everConnected: readonly(everConnected),
     shell: 'web',
     close,
   };

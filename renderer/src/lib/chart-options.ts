@@ -164,8 +164,9 @@ export function vitalChartOption(input: VitalChartInput): Option {
           data: lines,
         },
         markPoint: {
-          symbol: 'pin',
-          symbolSize: marks.length > 40 ? 18 : compact ? 26 : 32,
+          // many alerts: small dots instead of pins that would hide the line
+          symbol: marks.length > 20 ? 'circle' : 'pin',
+          symbolSize: marks.length > 20 ? 9 : compact ? 26 : 32,
           label: { show: false },
           data: marks,
         },

@@ -5,7 +5,7 @@ import { computed, ref, shallowRef, watch } from 'vue';
 import type { AckAction, Alert, AlertStats } from '../../../shared/domain/types';
 import type { AlertDetail } from '../../../shared/ipc/contract';
 import { errorText, getStationApi } from '../api/station-api';
-import { mergeAlerts, type AlertFilters, type Cursor } from '../lib/alert-list';
+import { compareAlerts, mergeAlerts, type AlertFilters, type Cursor } from '../lib/alert-list';
 import { useStationStore } from './station';
 
 export const PAGE_SIZE = 200;
@@ -107,9 +107,15 @@ export const useAlertsStore = defineStore('alerts', () => {
       listError.value = errorText(r.error);
       return;
     }
-    // Live events may already have put some of these rows in the list; merge instead of appending.
-    const merged = mergeAlerts(items.value, r.value.items, filters.value, Date.now(), true);
-    items.value = merged.items;
+    const current = items.value;
+    const page = r.value.items;
+    const last = current[current.length - 1];
+    if (page.length > 0 && (!last || compareAlerts(last, page[0]!) < 0)) {
+      // The usual case: the page continues after the last row (live inserts never go past it).
+      items.value = current.concat(page);
+    } else if (page.length > 0) {
+      items.value = mergeAlerts(current, page, filters.value, Date.now(), true).items;
+    }
     next.value = r.value.next;
   }
 
@@ -200,10 +206,9 @@ export const useAlertsStore = defineStore('alerts', () => {
     if (list.length === 0) return null;
     let i = selectedIndex.value;
     if (i < 0) {
-      // The selected row left the list (e.g. confirmed under a "pending" filter): its successor
-      // now sits at the old index.
-      i =
-        selectedId.value === null ? (delta > 0 ? 0 : list.length - 1) : delta > 0 ? lastIndex : lastIndex - 1;
+      // Nothing selected: start at the newest. The selected row left the list (e.g. confirmed under
+      // a "pending" filter): its successor now sits at the old index.
+      i = selectedId.value === null ? 0 : delta > 0 ? lastIndex : lastIndex - 1;
     } else {
       i += delta;
     }

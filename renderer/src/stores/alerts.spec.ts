@@ -1,0 +1,316 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AckRecord, Alert, AlertPage, Thresholds } from '../../../shared/domain/types';
+import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
+import type { AckOutcome, AlertDetail, StationInfo } from '../../../shared/ipc/contract';
+import { fail, flush, mockStation, ok, type Handlers } from '../api/mock-station';
+import { setStationApi } from '../api/station-api';
+import { useAlertsStore } from './alerts';
+import { useStationStore } from './station';
+
+const NOW = Date.now();
+function alert(id: string, ageMs: number, patch: Partial<Alert> = {}): Alert {
+  return {
+    alertId: id,
+    patientId: 'P1',
+    deviceId: 'D1',
+    alertTime: NOW - ageMs,
+    alertType: 'heart_rate',
+    alertDetail: 'Heart rate too high',
+    alertLevel: 1,
+    status: 'pending',
+    handleBy: null,
+    handleTime: null,
+    handleNote: null,
+    reading: { heartRate: 130, bloodOxygen: 97, bloodGlucose: 5 },
+    ...patch,
+  };
+}
+const thresholds: Thresholds = { patientId: 'P1', ...DEFAULT_THRESHOLDS, custom: false };
+const info = (nurse: string | null): StationInfo => ({
+  mode: 'simulator',
+  stationId: 's1',
+  version: '0',
+  wardTimeZone: 'UTC',
+  nurse,
+  shell: 'web',
+});
+function record(a: Alert, action: 'confirm' | 'resolve', nurse = 'Ann'): AckRecord {
+  return {
+    ackId: `ack-${a.alertId}-${action}`,
+    alertId: a.alertId,
+    action,
+    nurse,
+    stationId: 's1',
+    note: null,
+    ackTime: NOW,
+    alert: a,
+    syncState: 'synced',
+    syncError: null,
+    syncedAt: NOW,
+  };
+}
+
+let station: ReturnType<typeof mockStation>;
+let db: Map<string, Alert>;
+
+async function setup(extra: Handlers = {}, nurse: string | null = 'Ann') {
+  db = new Map(
+    ['a5', 'a4', 'a3', 'a2', 'a1'].map((id, i) => [id, alert(id, (i + 1) * 60_000)] as [string, Alert]),
+  );
+  let signedIn = nurse;
+  station = mockStation({
+    'station:info': () => ok(info(signedIn)),
+    'session:sign-in': ({ nurse: n }) => {
+      signedIn = n;
+      return ok(info(n));
+    },
+    'alerts:list': (q) => {
+      const all = [...db.values()].filter((a) => !q.status || a.status === q.status);
+      const start = q.after ? all.findIndex((a) => a.alertId === q.after!.alertId) + 1 : 0;
+      const items = all.slice(start, start + 2);
+      const last = items[items.length - 1];
+      const page: AlertPage = {
+        items,
+        next: start + 2 < all.length && last ? { alertTime: last.alertTime, alertId: last.alertId } : null,
+      };
+      return ok(page);
+    },
+    'alerts:stats': () =>
+      ok({
+        total: 5,
+        level1: 5,
+        level2: 0,
+        pending: 5,
+        pendingChange: 1,
+        confirmed: 0,
+        resolved: 0,
+        confirmedRate: 0,
+        resolvedRate: 0,
+      }),
+    'alerts:get': ({ alertId }) => {
+      const a = db.get(alertId);
+      if (!a) return fail('not_found');
+      const d: AlertDetail = { alert: a, thresholds, trend: [], history: [] };
+      return ok(d);
+    },
+    'alerts:acknowledge': ({ alertId, action }) => {
+      const a = db.get(alertId)!;
+      const next = {
+        ...a,
+        status: action === 'confirm' ? 'confirmed' : 'resolved',
+        handleBy: signedIn,
+      } as Alert;
+      db.set(alertId, next);
+      const outcome: AckOutcome = {
+        alert: next,
+        synced: true,
+        record: record(next, action, signedIn ?? '?'),
+      };
+      return ok(outcome);
+    },
+    ...extra,
+  });
+  setStationApi(station.api);
+  setActivePinia(createPinia());
+  const s = useStationStore();
+  await s.load();
+  const store = useAlertsStore();
+  return { store, s };
+}
+
+describe('useAlertsStore', () => {
+  beforeEach(() => setStationApi(null));
+  afterEach(() => {
+    useAlertsStore().stop();
+    useStationStore().stop();
+  });
+
+  it('loads the first page and keyset-paginates with the last row as cursor', async () => {
+    const { store } = await setup();
+    await store.reload();
+    expect(store.items.map((a) => a.alertId)).toEqual(['a5', 'a4']);
+    expect(store.next).toEqual({ alertTime: db.get('a4')!.alertTime, alertId: 'a4' });
+    await store.loadMore();
+    expect(station.callsOf('alerts:list')[1]).toMatchObject({ after: { alertId: 'a4' }, limit: 200 });
+    expect(store.items.map((a) => a.alertId)).toEqual(['a5', 'a4', 'a3', 'a2']);
+    await store.loadMore();
+    expect(store.items).toHaveLength(5);
+    expect(store.next).toBeNull();
+  });
+
+  it('sends filters to the station and drops answers to superseded queries', async () => {
+    const { store } = await setup();
+    store.setFilters({ status: 'pending', patientSearch: '  P1 ' });
+    store.setFilters({ level: 2 });
+    await flush();
+    const calls = station.callsOf('alerts:list');
+    expect(calls[calls.length - 1]).toMatchObject({
+      status: 'pending',
+      level: 2,
+      patientSearch: 'P1',
+      range: '24h',
+    });
+  });
+
+  it('merges pushed alerts live without reloading', async () => {
+    const { store } = await setup();
+    store.start();
+    await flush(10);
+    const listCalls = station.callsOf('alerts:list').length;
+    station.emit('alerts:new', [alert('a6', 1000)]);
+    expect(store.items[0]!.alertId).toBe('a6');
+    station.emit('alerts:changed', [{ ...db.get('a5')!, status: 'confirmed' }]);
+    expect(store.items.find((a) => a.alertId === 'a5')!.status).toBe('confirmed');
+    expect(station.callsOf('alerts:list')).toHaveLength(listCalls);
+  });
+
+  it('moves to the next alert after the selected one left a "pending" list', async () => {
+    const { store } = await setup();
+    store.setFilters({ status: 'pending' });
+    await flush(10);
+    await store.loadMore();
+    await store.loadMore();
+    expect(store.items.map((a) => a.alertId)).toEqual(['a5', 'a4', 'a3', 'a2', 'a1']);
+    store.select('a4');
+    await store.acknowledge('confirm');
+    expect(store.items.map((a) => a.alertId)).toEqual(['a5', 'a3', 'a2', 'a1']);
+    expect(store.feedback).toMatchObject({ kind: 'synced', action: 'confirm', nurse: 'Ann' });
+    expect(store.moveSelection(1)).toBe('a3');
+    expect(store.moveSelection(-1)).toBe('a5');
+    expect(store.moveSelection(-1)).toBe('a5');
+  });
+
+  it('j from nothing selected starts at the top', async () => {
+    const { store } = await setup();
+    await store.reload();
+    expect(store.moveSelection(1)).toBe('a5');
+    await flush();
+    expect(store.detail?.alert.alertId).toBe('a5');
+  });
+
+  it('says when an acknowledgement is only saved on this station', async () => {
+    const { store } = await setup({
+      'alerts:acknowledge': ({ alertId, action }) => {
+        const a = { ...db.get(alertId)!, status: 'confirmed' as const };
+        return ok({
+          alert: a,
+          synced: false,
+          record: { ...record(a, action), syncState: 'pending' as const },
+        });
+      },
+    });
+    await store.reload();
+    store.select('a5');
+    store.note = '  repositioned sensor ';
+    await store.acknowledge('confirm');
+    expect(station.callsOf('alerts:acknowledge')[0]).toEqual({
+      alertId: 'a5',
+      action: 'confirm',
+      note: 'repositioned sensor',
+    });
+    expect(store.feedback?.kind).toBe('queued');
+    expect(store.note).toBe('');
+  });
+
+  it('shows a conflict with the alert’s current state', async () => {
+    const { store } = await setup({
+      'alerts:acknowledge': ({ alertId }) => {
+        db.set(alertId, { ...db.get(alertId)!, status: 'resolved', handleBy: 'Bob' });
+        return fail('conflict', 'Another station already resolved this alert.');
+      },
+    });
+    await store.reload();
+    store.select('a5');
+    await flush();
+    await store.acknowledge('confirm');
+    expect(store.feedback).toMatchObject({
+      kind: 'conflict',
+      message: 'Another station already resolved this alert.',
+      current: { status: 'resolved', handleBy: 'Bob' },
+    });
+    expect(store.items.find((a) => a.alertId === 'a5')!.status).toBe('resolved');
+    expect(store.selectedAlert?.status).toBe('resolved');
+  });
+
+  it('asks for a name first when nobody is signed in, and does nothing if the nurse cancels', async () => {
+    const { store, s } = await setup({}, null);
+    await store.reload();
+    store.select('a5');
+    const first = store.acknowledge('confirm');
+    await flush();
+    expect(s.signInPrompt).not.toBeNull();
+    s.cancelSignIn();
+    await first;
+    expect(station.callsOf('alerts:acknowledge')).toHaveLength(0);
+
+    const second = store.acknowledge('confirm');
+    await flush();
+    expect(await s.signIn('  Carla ')).toBeNull();
+    await second;
+    expect(station.callsOf('session:sign-in')).toEqual([{ nurse: 'Carla' }]);
+    expect(store.feedback).toMatchObject({ kind: 'synced', nurse: 'Carla' });
+  });
+
+  it('re-asks for a name when the station says nobody is signed in', async () => {
+    let first = true;
+    const { store, s } = await setup({
+      'alerts:acknowledge': ({ alertId, action }) => {
+        if (first) {
+          first = false;
+          return fail('unauthorized', 'Sign in first.');
+        }
+        const a = { ...db.get(alertId)!, status: 'confirmed' as const };
+        return ok({ alert: a, synced: true, record: record(a, action, 'Dora') });
+      },
+    });
+    await store.reload();
+    store.select('a5');
+    const p = store.acknowledge('confirm');
+    await flush(10);
+    expect(s.signInPrompt).not.toBeNull();
+    await s.signIn('Dora');
+    await p;
+    expect(station.callsOf('alerts:acknowledge')).toHaveLength(2);
+    expect(store.feedback).toMatchObject({ kind: 'synced' });
+  });
+
+  it('reports other errors without changing the list', async () => {
+    const { store } = await setup({
+      'alerts:acknowledge': () => fail('unavailable', 'The station cannot be reached.'),
+    });
+    await store.reload();
+    store.select('a5');
+    await store.acknowledge('resolve');
+    expect(store.feedback).toEqual({
+      kind: 'error',
+      alertId: 'a5',
+      message: 'The station cannot be reached.',
+    });
+    expect(store.items[0]!.status).toBe('pending');
+  });
+
+  it('only allows the transitions the station allows', async () => {
+    const { store } = await setup();
+    await store.reload();
+    store.select('a5');
+    await flush();
+    expect(store.canConfirm).toBe(true);
+    expect(store.canResolve).toBe(true);
+    await store.acknowledge('confirm');
+    expect(store.canConfirm).toBe(false);
+    expect(store.canResolve).toBe(true);
+    await store.acknowledge('resolve');
+    expect(store.canResolve).toBe(false);
+  });
+
+  it('reloads after a reconnection', async () => {
+    const { store } = await setup();
+    store.start();
+    await flush(10);
+    const before = station.callsOf('alerts:list').length;
+    station.reconnects.value += 1;
+    await flush(10);
+    expect(station.callsOf('alerts:list').length).toBe(before + 1);
+  });
+});

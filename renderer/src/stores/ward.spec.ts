@@ -1,0 +1,84 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BedSnapshot, BedState } from '../../../shared/domain/types';
+import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
+import { flush, mockStation, ok } from '../api/mock-station';
+import { setStationApi } from '../api/station-api';
+import { mergeBeds, useWardStore } from './ward';
+
+const bed = (id: string, state: BedState = 'normal', hr = 70): BedSnapshot => ({
+  patientId: id,
+  deviceId: `D-${id}`,
+  latest: {
+    patientId: id,
+    deviceId: `D-${id}`,
+    measureTime: 1,
+    heartRate: hr,
+    bloodOxygen: 97,
+    bloodGlucose: 5,
+  },
+  spark: { heartRate: [hr], bloodOxygen: [97], bloodGlucose: [5] },
+  state,
+  activeAlertIds: state === 'normal' ? [] : ['x'],
+});
+
+describe('mergeBeds', () => {
+  it('replaces by patient id, keeps unchanged beds’ identity and sorts new beds naturally', () => {
+    const a = bed('P2');
+    const b = bed('P10');
+    const merged = mergeBeds([a, b], [bed('P10', 'critical', 140), bed('P1')]);
+    expect(merged.map((x) => x.patientId)).toEqual(['P1', 'P2', 'P10']);
+    expect(merged[1]).toBe(a);
+    expect(merged[2]!.state).toBe('critical');
+  });
+});
+
+describe('useWardStore', () => {
+  afterEach(() => {
+    useWardStore().stop();
+    setStationApi(null);
+  });
+
+  it('loads beds, merges updates and counts states', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const station = mockStation({
+      'ward:beds': () => ok([bed('P3'), bed('P1'), bed('P2', 'warning')]),
+      'thresholds:get': async ({ patientId }) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await flush(2);
+        active--;
+        return ok({ patientId, ...DEFAULT_THRESHOLDS, heartRateMax: 100, custom: true });
+      },
+    });
+    setStationApi(station.api);
+    setActivePinia(createPinia());
+    const ward = useWardStore();
+    ward.start();
+    await flush(40);
+    expect(ward.beds.map((b) => b.patientId)).toEqual(['P1', 'P2', 'P3']);
+    expect(ward.counts).toMatchObject({ normal: 2, warning: 1, critical: 0 });
+    expect(ward.limits.get('P1')?.heartRateMax).toBe(100);
+    expect(station.callsOf('thresholds:get')).toHaveLength(3);
+    station.emit('ward:update', [bed('P3', 'critical', 150)]);
+    expect(ward.counts.critical).toBe(1);
+    expect(ward.bed('P3')!.latest!.heartRate).toBe(150);
+    // limits are fetched once per bed, not on every update
+    await flush(10);
+    expect(station.callsOf('thresholds:get')).toHaveLength(3);
+    expect(maxActive).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps the error for the screen when the beds cannot be loaded', async () => {
+    const station = mockStation({
+      'ward:beds': () => ({ ok: false, error: { code: 'unavailable', message: 'Station unreachable.' } }),
+    });
+    setStationApi(station.api);
+    setActivePinia(createPinia());
+    const ward = useWardStore();
+    await ward.load();
+    expect(ward.loadError).toBe('Station unreachable.');
+    expect(ward.loaded).toBe(false);
+  });
+});
