@@ -13,7 +13,9 @@ if (existsSync(built)) {
   try {
     ({ tsImport } = await import('tsx/esm/api'));
   } catch {
-    process.stderr.write('nurse-station: not built (run npm run build) and tsx is not installed (run npm install)\n');
+    process.stderr.write(
+      'nurse-station: not built (run npm run build) and tsx is not installed (run npm install)\n',
+    );
     process.exit(1);
   }
   cli = await tsImport('../electron/main/cli/main.ts', import.meta.url);

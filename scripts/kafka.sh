@@ -9,8 +9,8 @@
 # re-fetched when backend-setup/kafka/pom.xml changes), the data dir (formatted once), server.log and the pid.
 # A hospital runs its own Kafka; this is not part of what ships.
 #
-# Tests that need a broker of their own (e.g. to restart it) set KAFKA_PORT, KAFKA_CONTROLLER_PORT and
-# KAFKA_STATE_DIR; the jars are shared. KAFKA_JVM_OPTS replaces the JVM tuning options (not the heap).
+# A second broker: set KAFKA_PORT, KAFKA_CONTROLLER_PORT and KAFKA_STATE_DIR (the jars are shared).
+# KAFKA_JVM_OPTS replaces the JVM tuning options (not the heap).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,13 +42,20 @@ port_answers() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
 }
 
+alive() {
+  # a killed broker not yet reaped by its (re)parent is a zombie: gone for our purposes
+  local state
+  state="$(ps -o stat= -p "$1" 2>/dev/null || true)"
+  [[ -n "$state" && "$state" != Z* ]]
+}
+
 our_pid() {
   # The pid from our pid file, only if that process is still the broker we started (pids get reused).
   [[ -f "$PID_FILE" ]] || return 1
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $CONFIG" || return 1
   printf '%s\n' "$pid"
 }
@@ -151,7 +158,7 @@ start() {
   printf '%s\n' "$pid" >"$PID_FILE"
   local waited=0
   until port_answers "$HOST" "$PORT"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       tail -n 20 "$LOG" >&2 || true
       die "the broker exited during startup (full log: $LOG)."
     fi
@@ -179,11 +186,11 @@ stop() {
   fi
   say "stopping pid $pid ..."
   kill "$pid"
-  for _ in $(seq 1 30); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
+  for _ in $(seq 1 150); do
+    alive "$pid" || break
+    sleep 0.2
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     say "still running after 30 s; killing it."
     kill -9 "$pid" 2>/dev/null || true
   fi

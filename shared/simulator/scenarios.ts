@@ -1,6 +1,7 @@
 // What can happen to a simulated bed, and when. Episodes are shaped so they trip the alert rules on
 // purpose (thresholds of DEFAULT_THRESHOLDS, and the level-2 trend rule: heart rate up >= 20 and SpO2
 // down >= 5 between the first and last reading of one epoch-aligned 10-minute window) and nothing else.
+import { TREND_WINDOW_MS } from '../engine/rules';
 import { between, type Rng } from './prng';
 
 export type ScenarioKind =
@@ -26,7 +27,8 @@ export interface ScenarioSpec {
   every?: number;
 }
 
-export const TREND_WINDOW_MS = 10 * 60_000;
+/** the level-2 window, as the engine defines it */
+export { TREND_WINDOW_MS };
 
 /** The default ward: a pattern of 12 beds repeated over the ward. Half the beds are quiet all the time;
  * the others have short recurring episodes, so a live ward shows alerts within a minute or two. */

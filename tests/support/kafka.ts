@@ -1,5 +1,5 @@
-// Integration tests' access to a real Kafka broker: the shared one on 127.0.0.1:9092 (started by
-// scripts/kafka.sh if nothing answers there), or a private one a test may stop and restart.
+// Integration tests' access to a real Kafka broker: the shared one on 127.0.0.1:9092, started by
+// scripts/kafka.sh if nothing answers there. (A broker a test may stop: private-kafka.ts.)
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -7,7 +7,10 @@ import path from 'node:path';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = path.join(ROOT, 'scripts/kafka.sh');
 
-function runKafkaScript(command: 'start' | 'stop' | 'status', env: Record<string, string> = {}): Promise<string> {
+function runKafkaScript(
+  command: 'start' | 'stop' | 'status',
+  env: Record<string, string> = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'bash',
@@ -35,30 +38,6 @@ export function ensureKafka(): Promise<string> {
   return shared;
 }
 
-export interface PrivateKafka {
-  bootstrap: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** A broker of the test's own on `port` (state under .cache/kafka-<port>), for tests that stop it. */
-export function privateKafka(port: number): PrivateKafka {
-  const env = {
-    KAFKA_PORT: String(port),
-    KAFKA_CONTROLLER_PORT: String(port + 1),
-    KAFKA_STATE_DIR: path.join(ROOT, '.cache', `kafka-${port}`),
-  };
-  return {
-    bootstrap: `127.0.0.1:${port}`,
-    start: async () => {
-      await runKafkaScript('start', env);
-    },
-    stop: async () => {
-      await runKafkaScript('stop', env);
-    },
-  };
-}
-
 export interface ConsumedMessage {
   key: string | null;
   value: string | null;
@@ -67,9 +46,18 @@ export interface ConsumedMessage {
 }
 
 /** Reads `topic` from the beginning until `count` messages arrived (or `timeoutMs` passed). */
-export async function consumeAll(bootstrap: string, topic: string, count: number, timeoutMs = 20_000): Promise<ConsumedMessage[]> {
+export async function consumeAll(
+  bootstrap: string,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<ConsumedMessage[]> {
   const { Kafka, logLevel } = await import('kafkajs');
-  const kafka = new Kafka({ clientId: 'nurse-station-test', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'nurse-station-test',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: `test-${topic}-${Math.random().toString(36).slice(2)}` });
   const got: ConsumedMessage[] = [];
   await consumer.connect();
@@ -101,4 +89,23 @@ export async function consumeAll(bootstrap: string, topic: string, count: number
 /** A fresh topic name, so tests never see each other's messages. */
 export function uniqueTopic(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Deletes test topics (best effort: a failure here must not fail the test). */
+export async function deleteTopics(bootstrap: string, topics: string[]): Promise<void> {
+  if (topics.length === 0) return;
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({
+    clientId: 'nurse-station-test',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics, timeout: 5_000 });
+  } catch {
+    // left for the broker's 24-h retention
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

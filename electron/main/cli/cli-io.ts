@@ -1,5 +1,4 @@
 // What a CLI command touches of the outside world, so tests can run commands in-process.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isValidTimeZone } from '../../../shared/engine/time-zone';
 
 export interface CliIo {
@@ -24,32 +23,51 @@ export class CliError extends Error {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** node:util parseArgs, with its errors turned into one readable line. */
-export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O, allowPositionals: boolean) {
+/** Runs node:util parseArgs, turning its errors into one readable line. */
+export function parseOrExplain<T>(command: string, parse: () => T): T {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parse();
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '') : String(err);
+    const msg =
+      err instanceof Error
+        ? err.message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '')
+        : String(err);
     throw new CliError(`${command}: ${msg} (see --help)`);
   }
 }
 
-export function intOption(command: string, name: string, raw: string | undefined, def: number, min: number, max: number): number {
+export function intOption(
+  command: string,
+  name: string,
+  raw: string | undefined,
+  def: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return def;
   const v = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new CliError(`${command}: --${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+    throw new CliError(
+      `${command}: --${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`,
+    );
   }
   return v;
 }
 
-export function numberOption(command: string, name: string, raw: string | undefined, def: number, min: number, max: number): number {
+export function numberOption(
+  command: string,
+  name: string,
+  raw: string | undefined,
+  def: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return def;
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(v) || v <= min || v > max) {
-    throw new CliError(`${command}: --${name} must be a number above ${min} and at most ${max} (got ${JSON.stringify(raw)})`);
+    throw new CliError(
+      `${command}: --${name} must be a number above ${min} and at most ${max} (got ${JSON.stringify(raw)})`,
+    );
   }
   return v;
 }
@@ -57,7 +75,9 @@ export function numberOption(command: string, name: string, raw: string | undefi
 export function timeZoneOption(command: string, raw: string | undefined, io: CliIo): string {
   const tz = raw ?? io.systemTimeZone;
   if (!isValidTimeZone(tz)) {
-    throw new CliError(`${command}: unknown time zone ${JSON.stringify(tz)} (use an IANA name such as Europe/Berlin or UTC)`);
+    throw new CliError(
+      `${command}: unknown time zone ${JSON.stringify(tz)} (use an IANA name such as Europe/Berlin or UTC)`,
+    );
   }
   return tz;
 }

@@ -37,7 +37,11 @@ async function cli(argv: string[], opts: { stdin?: string; signal?: AbortSignal;
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-const jsonLines = (s: string) => s.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (s: string) =>
+  s
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 function line(patient: string, time: string, hr = 80, spo2 = 97, glucose = 5.5): string {
   return JSON.stringify({
@@ -63,7 +67,16 @@ describe('nurse-station --help', () => {
     expect(replay.stdout).toMatch(/--signal-loss-ms/);
     const simulate = await cli(['simulate', '-h']);
     expect(simulate.code).toBe(0);
-    for (const o of ['--beds', '--seed', '--rate', '--duration', '--speed', '--brokers', '--topic', '--time-zone']) {
+    for (const o of [
+      '--beds',
+      '--seed',
+      '--rate',
+      '--duration',
+      '--speed',
+      '--brokers',
+      '--topic',
+      '--time-zone',
+    ]) {
       expect(simulate.stdout).toContain(o);
     }
     expect((await cli(['help', 'replay'])).stdout).toBe(replay.stdout);
@@ -74,7 +87,10 @@ describe('nurse-station --help', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/Usage/);
     const unknown = await cli(['frobnicate']);
-    expect(unknown).toMatchObject({ code: 2, stderr: 'nurse-station: unknown command "frobnicate" (see --help)\n' });
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: 'nurse-station: unknown command "frobnicate" (see --help)\n',
+    });
     const opt = await cli(['replay', '--nope', DEMO]);
     expect(opt.code).toBe(2);
     expect(opt.stderr).toMatch(/^nurse-station replay: .*--nope.*\n$/);
@@ -120,7 +136,9 @@ describe('nurse-station replay', () => {
     expect(b.stdout).toBe(a.stdout);
     // --iso: the same instants in UTC (Shanghai is UTC+8)
     const iso = jsonLines((await cli(['replay', '--time-zone', 'Asia/Shanghai', '--iso', DEMO])).stdout);
-    expect(iso[0]!.alert_time).toBe(new Date(Date.UTC(2026, 10, 20, 0, 0) + timeOfDayMs(String(alerts[0]!.alert_time))).toISOString());
+    expect(iso[0]!.alert_time).toBe(
+      new Date(Date.UTC(2026, 10, 20, 0, 0) + timeOfDayMs(String(alerts[0]!.alert_time))).toISOString(),
+    );
   });
 
   it('reports bad lines with their numbers on stderr and still exits 0', async () => {
@@ -132,7 +150,12 @@ describe('nurse-station replay', () => {
         '{"patient_id": "P001", "device_id": "D001", "measure_ti',
         line('P001', '2026-11-20 08:00:01.000', 130),
         '',
-        JSON.stringify({ patient_id: 'P001', device_id: 'D001', measure_time: '2026-11-20 08:00:02.000', heart_rate: 80 }),
+        JSON.stringify({
+          patient_id: 'P001',
+          device_id: 'D001',
+          measure_time: '2026-11-20 08:00:02.000',
+          heart_rate: 80,
+        }),
         line('P001', '2026-11-20 08:00:03.000', 80, 140),
         line('P001', '2026-11-20 08:00:01.000', 130), // repeat of line 3
         'not json at all',
@@ -149,7 +172,9 @@ describe('nurse-station replay', () => {
       expect.stringMatching(/^line 7: duplicate: /),
       'line 8: malformed JSON: the message is not a valid JSON document',
     ]);
-    expect(errs.at(-1)).toBe('replay: 9 lines, 3 readings accepted, 5 rejected; 1 alerts (level 1: 1, level 2: 0)');
+    expect(errs.at(-1)).toBe(
+      'replay: 9 lines, 3 readings accepted, 5 rejected; 1 alerts (level 1: 1, level 2: 0)',
+    );
     expect(jsonLines(r.stdout)).toEqual([
       expect.objectContaining({
         patient_id: 'P001',
@@ -163,9 +188,16 @@ describe('nurse-station replay', () => {
 
   it('cannot read the file: exit 2 with one clear line', async () => {
     const missing = await cli(['replay', path.join(tmp, 'nope.jsonl')]);
-    expect(missing).toEqual({ code: 2, stdout: '', stderr: `nurse-station replay: cannot read ${path.join(tmp, 'nope.jsonl')}: no such file\n` });
+    expect(missing).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `nurse-station replay: cannot read ${path.join(tmp, 'nope.jsonl')}: no such file\n`,
+    });
     const dir = await cli(['replay', tmp]);
-    expect(dir).toMatchObject({ code: 2, stderr: `nurse-station replay: cannot read ${tmp}: it is a directory\n` });
+    expect(dir).toMatchObject({
+      code: 2,
+      stderr: `nurse-station replay: cannot read ${tmp}: it is a directory\n`,
+    });
     const none = await cli(['replay']);
     expect(none).toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one FILE/) });
   });
@@ -182,10 +214,20 @@ describe('nurse-station replay', () => {
     expect(r.code).toBe(0);
     // P002's last reading 08:00:09.500; silent for 30 s at 08:00:39.500; checked on whole seconds
     expect(jsonLines(r.stdout)).toEqual([
-      expect.objectContaining({ patient_id: 'P002', device_id: 'D002', alert_type: 'signal_loss', alert_time: '2026-11-20 08:00:40.000' }),
+      expect.objectContaining({
+        patient_id: 'P002',
+        device_id: 'D002',
+        alert_type: 'signal_loss',
+        alert_time: '2026-11-20 08:00:40.000',
+      }),
     ]);
-    const shorter = await cli(['replay', '--time-zone', 'UTC', '--signal-loss-ms', '5000', '-'], { stdin: input });
-    expect(jsonLines(shorter.stdout)[0]).toMatchObject({ alert_type: 'signal_loss', alert_time: '2026-11-20 08:00:15.000' });
+    const shorter = await cli(['replay', '--time-zone', 'UTC', '--signal-loss-ms', '5000', '-'], {
+      stdin: input,
+    });
+    expect(jsonLines(shorter.stdout)[0]).toMatchObject({
+      alert_type: 'signal_loss',
+      alert_time: '2026-11-20 08:00:15.000',
+    });
     // nothing after the last reading: the same input always gives the same alerts
     expect((await cli(['replay', '--time-zone', 'UTC', '-'], { stdin: input })).stdout).toBe(r.stdout);
   });
@@ -197,7 +239,17 @@ function timeOfDayMs(wardTime: string): number {
 }
 
 describe('nurse-station simulate (stdout)', () => {
-  const args = ['simulate', '--duration', '600', '--speed', 'max', '--start', '2026-11-20T07:00:00Z', '--time-zone', 'Europe/Berlin'];
+  const args = [
+    'simulate',
+    '--duration',
+    '600',
+    '--speed',
+    'max',
+    '--start',
+    '2026-11-20T07:00:00Z',
+    '--time-zone',
+    'Europe/Berlin',
+  ];
 
   it("writes the demo's messages, deterministic for a seed, garbage included", async () => {
     const a = await cli([...args, '--seed', '4']);
@@ -208,7 +260,9 @@ describe('nurse-station simulate (stdout)', () => {
     const bad = parsed.filter((p) => !p.ok);
     expect(bad.length).toBeGreaterThan(5);
     expect(bad.every((p) => !p.ok && (p.deviceId === 'D009' || p.deviceId === null))).toBe(true);
-    expect(lines[0]).toMatch(/^\{"patient_id": "P\d{3}", "device_id": "D\d{3}", "measure_time": "2026-11-20 08:00:00\.\d{3}", /);
+    expect(lines[0]).toMatch(
+      /^\{"patient_id": "P\d{3}", "device_id": "D\d{3}", "measure_time": "2026-11-20 08:00:00\.\d{3}", /,
+    );
     expect(a.stderr).toBe(
       `simulate: ${lines.length - bad.length} readings and ${bad.length} garbage lines from 12 beds over 600 s of simulated time (seed 4)\n`,
     );
@@ -217,17 +271,42 @@ describe('nurse-station simulate (stdout)', () => {
   });
 
   it('honours --beds, --rate and --scenarios none', async () => {
-    const r = await cli([...args.slice(0, 2), '10', ...args.slice(3), '--beds', '3', '--rate', '2', '--scenarios', 'none']);
-    const readings = r.stdout.trim().split('\n').map((l) => parseReading(l, { timeZone: 'Europe/Berlin' }));
+    const r = await cli([
+      ...args.slice(0, 2),
+      '10',
+      ...args.slice(3),
+      '--beds',
+      '3',
+      '--rate',
+      '2',
+      '--scenarios',
+      'none',
+    ]);
+    const readings = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => parseReading(l, { timeZone: 'Europe/Berlin' }));
     expect(readings.every((p) => p.ok)).toBe(true);
     expect(readings.length).toBeGreaterThanOrEqual(3 * 2 * 10 - 3);
     expect(readings.length).toBeLessThanOrEqual(3 * 2 * 10 + 3);
-    expect(new Set(readings.map((p) => (p.ok ? p.reading.patientId : '')))).toEqual(new Set(['P001', 'P002', 'P003']));
+    expect(new Set(readings.map((p) => (p.ok ? p.reading.patientId : '')))).toEqual(
+      new Set(['P001', 'P002', 'P003']),
+    );
   });
 
   it('paces itself at --speed times real time', async () => {
     const t0 = Date.now();
-    const r = await cli(['simulate', '--duration', '20', '--speed', '40', '--beds', '2', '--scenarios', 'none']);
+    const r = await cli([
+      'simulate',
+      '--duration',
+      '20',
+      '--speed',
+      '40',
+      '--beds',
+      '2',
+      '--scenarios',
+      'none',
+    ]);
     const elapsed = Date.now() - t0;
     expect(r.code).toBe(0);
     expect(elapsed).toBeGreaterThanOrEqual(400);
@@ -240,7 +319,9 @@ describe('nurse-station simulate (stdout)', () => {
     setTimeout(() => abort.abort(), 300);
     const r = await cli(['simulate', '--speed', 'max', '--beds', '5'], { signal: abort.signal });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^simulate: \d+ readings and \d+ garbage lines from 5 beds over \d+ s of simulated time \(seed 1\) \(interrupted\)\n$/);
+    expect(r.stderr).toMatch(
+      /^simulate: \d+ readings and \d+ garbage lines from 5 beds over \d+ s of simulated time \(seed 1\) \(interrupted\)\n$/,
+    );
     expect(r.stdout.length).toBeGreaterThan(0);
   });
 
@@ -256,14 +337,17 @@ describe('nurse-station simulate (stdout)', () => {
 
 describe('bin/nurse-station.mjs', () => {
   it('runs the CLI from a plain checkout (through tsx)', async () => {
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [path.join(ROOT, 'bin/nurse-station.mjs'), 'replay', '--time-zone', 'UTC', DEMO],
-        { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          [path.join(ROOT, 'bin/nurse-station.mjs'), 'replay', '--time-zone', 'UTC', DEMO],
+          { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      },
+    );
     expect(stderr).toMatch(/^replay: 5400 lines, 5400 readings accepted, 0 rejected/);
     expect(code).toBe(0);
     expect(jsonLines(stdout).length).toBeGreaterThan(50);

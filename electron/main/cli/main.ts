@@ -27,7 +27,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       const topic = command === 'help' ? rest[0] : undefined;
       const sub = topic !== undefined ? COMMANDS[topic] : undefined;
-      if (topic !== undefined && !sub) throw new CliError(`unknown command ${JSON.stringify(topic)} (see --help)`);
+      if (topic !== undefined && !sub)
+        throw new CliError(`unknown command ${JSON.stringify(topic)} (see --help)`);
       (command === undefined ? io.stderr : io.stdout).write(sub ? sub.help : MAIN_HELP);
       return command === undefined ? 2 : 0;
     }
@@ -37,7 +38,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) {
       // command errors read "nurse-station replay: …", the others "nurse-station: …"
-      const sep = command !== undefined && command in COMMANDS && err.message.startsWith(command + ':') ? ' ' : ': ';
+      const sep =
+        command !== undefined && command in COMMANDS && err.message.startsWith(command + ':') ? ' ' : ': ';
       io.stderr.write(`nurse-station${sep}${err.message}\n`);
       return err.exitCode;
     }

@@ -4,10 +4,11 @@
 import type { ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import type { Alert } from '../../../shared/domain/types';
 import { AlertEngine } from '../../../shared/engine/alert-engine';
 import { formatWardTime, parseReading } from '../../../shared/engine/parse-reading';
-import { CliError, intOption, parseCommandArgs, timeZoneOption, writeOut, type CliIo } from './cli-io';
+import { CliError, intOption, parseOrExplain, timeZoneOption, writeOut, type CliIo } from './cli-io';
 
 export const REPLAY_HELP = `Usage: nurse-station replay [options] FILE|-
 
@@ -85,22 +86,25 @@ async function openInput(file: string, io: CliIo): Promise<NodeJS.ReadableStream
 }
 
 export async function replayCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'replay',
-    args,
-    {
-      'time-zone': { type: 'string' },
-      iso: { type: 'boolean' },
-      'signal-loss-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
+  const { values, positionals } = parseOrExplain('replay', () =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        'time-zone': { type: 'string' },
+        iso: { type: 'boolean' },
+        'signal-loss-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
   );
   if (values.help) {
     io.stdout.write(REPLAY_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new CliError('replay: give exactly one FILE, or - for stdin (see --help)');
+  if (positionals.length !== 1)
+    throw new CliError('replay: give exactly one FILE, or - for stdin (see --help)');
   const file = positionals[0]!;
   const timeZone = timeZoneOption('replay', values['time-zone'], io);
   const signalLossMs = intOption('replay', 'signal-loss-ms', values['signal-loss-ms'], 30_000, 1, 86_400_000);
@@ -130,7 +134,8 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   const reject = (line: number, reason: string) => {
     summary.rejected++;
     if (summary.rejected <= MAX_REPORTED) io.stderr.write(`line ${line}: ${reason}\n`);
-    else if (summary.rejected === MAX_REPORTED + 1) io.stderr.write(`(further rejected lines are only counted)\n`);
+    else if (summary.rejected === MAX_REPORTED + 1)
+      io.stderr.write(`(further rejected lines are only counted)\n`);
   };
 
   const lines = createInterface({ input, crlfDelay: Infinity });

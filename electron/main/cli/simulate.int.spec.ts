@@ -1,8 +1,8 @@
 // `simulate --brokers` end to end against a real broker: the messages in Kafka are exactly the ones the
 // same command writes to stdout, keyed by patient_id.
 import { PassThrough, Readable } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { consumeAll, ensureKafka, uniqueTopic } from '../../../tests/support/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeAll, deleteTopics, ensureKafka, uniqueTopic } from '../../../tests/support/kafka';
 import type { CliIo } from './cli-io';
 import { runCli } from './main';
 
@@ -26,19 +26,31 @@ async function cli(argv: string[]) {
 
 describe('nurse-station simulate --brokers (real broker)', () => {
   let bootstrap: string;
+  const topic = uniqueTopic('ns-simulate');
   beforeAll(async () => {
     bootstrap = await ensureKafka();
   }, 240_000);
+  afterAll(() => deleteTopics(bootstrap, [topic]), 30_000);
 
   it('publishes the simulated ward into a topic', async () => {
-    const topic = uniqueTopic('ns-simulate');
-    const args = ['simulate', '--duration', '120', '--speed', 'max', '--start', '2026-11-20T08:00:00Z', '--seed', '3'];
+    const args = [
+      'simulate',
+      '--duration',
+      '120',
+      '--speed',
+      'max',
+      '--start',
+      '2026-11-20T08:00:00Z',
+      '--seed',
+      '3',
+    ];
     const kafka = await cli([...args, '--brokers', bootstrap, '--topic', topic]);
     expect(kafka.code).toBe(0);
     expect(kafka.stdout).toBe('');
-    const m = /^simulate: (\d+) readings and (\d+) garbage lines from 12 beds over 120 s of simulated time \(seed 3\); Kafka \S+ topic \S+: (\d+) delivered, 0 failed\n$/.exec(
-      kafka.stderr,
-    );
+    const m =
+      /^simulate: (\d+) readings and (\d+) garbage lines from 12 beds over 120 s of simulated time \(seed 3\); Kafka \S+ topic \S+: (\d+) delivered, 0 failed\n$/.exec(
+        kafka.stderr,
+      );
     expect(m, kafka.stderr).not.toBeNull();
     const total = Number(m![1]) + Number(m![2]);
     expect(Number(m![3])).toBe(total);

@@ -1,9 +1,23 @@
 // `nurse-station simulate`: the ward simulator as a stream of device messages, to stdout (JSON lines)
 // or into Kafka like real bedside devices (key = patient_id, value = the demo's JSON).
+import { parseArgs } from 'node:util';
 import { toDemoJson } from '../../../shared/engine/parse-reading';
-import { createWardSimulator, SIM_LIMITS, type SimEvent, type WardSimulator } from '../../../shared/simulator/ward-simulator';
+import {
+  createWardSimulator,
+  SIM_LIMITS,
+  type SimEvent,
+  type WardSimulator,
+} from '../../../shared/simulator/ward-simulator';
 import { KafkaReadingProducer, type ProducerStats } from '../adapters/kafka/kafka-reading-producer';
-import { CliError, intOption, numberOption, parseCommandArgs, timeZoneOption, writeOut, type CliIo } from './cli-io';
+import {
+  CliError,
+  intOption,
+  numberOption,
+  parseOrExplain,
+  timeZoneOption,
+  writeOut,
+  type CliIo,
+} from './cli-io';
 
 export const SIMULATE_HELP = `Usage: nurse-station simulate [options]
 
@@ -56,36 +70,43 @@ interface SimulateOptions {
 }
 
 function parseOptions(args: string[], io: CliIo): SimulateOptions | 'help' {
-  const { values, positionals } = parseCommandArgs(
-    'simulate',
-    args,
-    {
-      beds: { type: 'string' },
-      seed: { type: 'string' },
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      speed: { type: 'string' },
-      start: { type: 'string' },
-      scenarios: { type: 'string' },
-      'time-zone': { type: 'string' },
-      brokers: { type: 'string' },
-      topic: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
+  const { values, positionals } = parseOrExplain('simulate', () =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        beds: { type: 'string' },
+        seed: { type: 'string' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        speed: { type: 'string' },
+        start: { type: 'string' },
+        scenarios: { type: 'string' },
+        'time-zone': { type: 'string' },
+        brokers: { type: 'string' },
+        topic: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
   );
   if (values.help) return 'help';
-  if (positionals.length > 0) throw new CliError(`simulate: unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
+  if (positionals.length > 0)
+    throw new CliError(`simulate: unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
   const cmd = 'simulate';
   const speedRaw = values.speed?.trim();
   const speed = speedRaw === 'max' ? 'max' : numberOption(cmd, 'speed', speedRaw, 1, 0, 1_000_000);
   let startTime = Math.floor(io.now() / 1000) * 1000;
   if (values.start !== undefined) {
     // an offset or Z is required: a bare local time would silently depend on the machine's zone
-    const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(values.start.trim());
+    const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(
+      values.start.trim(),
+    );
     startTime = ok ? Date.parse(values.start.trim()) : NaN;
     if (!Number.isFinite(startTime)) {
-      throw new CliError(`simulate: --start must be ISO-8601 with an offset, e.g. 2026-11-20T08:00:00Z (got ${JSON.stringify(values.start)})`);
+      throw new CliError(
+        `simulate: --start must be ISO-8601 with an offset, e.g. 2026-11-20T08:00:00Z (got ${JSON.stringify(values.start)})`,
+      );
     }
   }
   const scenarios = values.scenarios ?? 'default';
@@ -94,18 +115,28 @@ function parseOptions(args: string[], io: CliIo): SimulateOptions | 'help' {
   }
   let brokers: string[] | null = null;
   if (values.brokers !== undefined) {
-    brokers = values.brokers.split(',').map((b) => b.trim()).filter((b) => b !== '');
+    brokers = values.brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== '');
     const bad = brokers.find((b) => !/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/.test(b));
     if (brokers.length === 0 || bad !== undefined) {
-      throw new CliError(`simulate: --brokers must be host:port[,host:port...] (got ${JSON.stringify(bad ?? values.brokers)})`);
+      throw new CliError(
+        `simulate: --brokers must be host:port[,host:port...] (got ${JSON.stringify(bad ?? values.brokers)})`,
+      );
     }
   }
   const topic = values.topic ?? 'vital_signs';
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
-    throw new CliError(`simulate: --topic must be 1-249 letters, digits, . _ or - (got ${JSON.stringify(topic)})`);
+    throw new CliError(
+      `simulate: --topic must be 1-249 letters, digits, . _ or - (got ${JSON.stringify(topic)})`,
+    );
   }
   if (values.topic !== undefined && brokers === null) throw new CliError('simulate: --topic needs --brokers');
-  const duration = values.duration === undefined ? null : numberOption(cmd, 'duration', values.duration, 0, 0, MAX_DURATION_S);
+  const duration =
+    values.duration === undefined
+      ? null
+      : numberOption(cmd, 'duration', values.duration, 0, 0, MAX_DURATION_S);
   return {
     beds: intOption(cmd, 'beds', values.beds, 12, 1, SIM_LIMITS.maxBeds),
     seed: intOption(cmd, 'seed', values.seed, 1, 0, 2 ** 32 - 1),
@@ -139,7 +170,8 @@ function stdoutSink(opts: SimulateOptions, io: CliIo): Sink {
     write(events) {
       if (closed || events.length === 0) return null;
       let chunk = '';
-      for (const e of events) chunk += (e.kind === 'reading' ? toDemoJson(e.reading, opts.timeZone) : e.raw) + '\n';
+      for (const e of events)
+        chunk += (e.kind === 'reading' ? toDemoJson(e.reading, opts.timeZone) : e.raw) + '\n';
       const wait = writeOut(io.stdout, chunk);
       return wait ? wait.catch(onError) : null;
     },
@@ -162,7 +194,8 @@ async function kafkaSink(opts: SimulateOptions, brokers: string[], io: CliIo): P
     clientId: 'nurse-station-simulate',
     // kafkajs' own log stays silent: the status lines below say the same once, not once per retry
     onStatus: (s: ProducerStats) => {
-      if (started && s.lastError !== null && s.lastError !== lastError) {
+      // one line when it goes away, one when it is back: not one per retry
+      if (started && s.lastError !== null && lastError === null) {
         io.stderr.write(`simulate: Kafka unavailable, retrying: ${s.lastError}\n`);
       } else if (started && s.lastError === null && lastError !== null) {
         io.stderr.write('simulate: Kafka connection restored\n');

@@ -80,6 +80,8 @@ export class StationCore {
   private readonly unsubscribers: Unsubscribe[] = [];
   /** alerts nobody has confirmed or resolved yet, by id (insertion order = arrival order) */
   private readonly pending = new Map<string, Alert>();
+  /** the same alerts by patient (same order), so a bed's state costs its own alerts, not the ward's */
+  private readonly pendingByPatient = new Map<string, Map<string, Alert>>();
   private readonly beds = new Map<string, BedSnapshot>();
   private readonly policy: NotificationPolicy;
   private alertHealth: BackendHealth;
@@ -299,8 +301,7 @@ export class StationCore {
   }
 
   private markHandledLocally(record: AckRecord): void {
-    const alert = this.pending.get(record.alertId);
-    this.pending.delete(record.alertId);
+    const alert = this.dropPending(record.alertId);
     this.policy.onHandled(record.alertId);
     const updated = this.applyRecord(alert ?? record.alert, record);
     this.emit('alerts:changed', [updated]);
@@ -368,10 +369,10 @@ export class StationCore {
   private onFeedAlerts(alerts: Alert[]): void {
     if (alerts.length === 0 || this.stopped) return;
     const fresh = alerts.filter((a) => a.status === 'pending' && !this.pending.has(a.alertId));
-    for (const a of fresh) this.pending.set(a.alertId, a);
+    for (const a of fresh) this.addPending(a);
     while (this.pending.size > MAX_TRACKED_PENDING) {
       const oldest = this.pending.keys().next().value as string;
-      this.pending.delete(oldest);
+      this.dropPending(oldest);
     }
     if (this.deps.recordFeedInStore) this.recordInStore(alerts);
     else {
@@ -415,8 +416,9 @@ export class StationCore {
 
   /** A bed's state is that of its highest unacknowledged alert, then signal loss, then normal. */
   private withState(bed: BedSnapshot): BedSnapshot {
-    const active = [...this.pending.values()]
-      .filter((a) => a.patientId === bed.patientId && a.alertType !== 'signal_loss')
+    const mine = this.pendingByPatient.get(bed.patientId);
+    const active = [...(mine?.values() ?? [])]
+      .filter((a) => a.alertType !== 'signal_loss')
       .sort((a, b) => b.alertLevel - a.alertLevel || b.alertTime - a.alertTime);
     let state: BedState = bed.state;
     const top = active[0];
@@ -426,9 +428,31 @@ export class StationCore {
     return { ...bed, state, activeAlertIds: active.map((a) => a.alertId) };
   }
 
+  private addPending(a: Alert): void {
+    const before = this.pending.get(a.alertId);
+    if (before && before.patientId !== a.patientId) this.pendingByPatient.get(before.patientId)?.delete(a.alertId);
+    this.pending.set(a.alertId, a);
+    let mine = this.pendingByPatient.get(a.patientId);
+    if (!mine) {
+      mine = new Map();
+      this.pendingByPatient.set(a.patientId, mine);
+    }
+    mine.set(a.alertId, a);
+  }
+
+  private dropPending(alertId: string): Alert | undefined {
+    const a = this.pending.get(alertId);
+    if (!a) return undefined;
+    this.pending.delete(alertId);
+    const mine = this.pendingByPatient.get(a.patientId);
+    mine?.delete(alertId);
+    if (mine?.size === 0) this.pendingByPatient.delete(a.patientId);
+    return a;
+  }
+
   private async loadPendingFromStore(): Promise<void> {
     try {
-      for (const a of await this.deps.alerts.pendingAlerts()) this.pending.set(a.alertId, a);
+      for (const a of await this.deps.alerts.pendingAlerts()) this.addPending(a);
     } catch (err) {
       this.setAlertHealth(false, (err as Error).message);
     }

@@ -50,7 +50,10 @@ class FakeProducer {
   }
 }
 
-function make(fake: FakeProducer, extra: Partial<ConstructorParameters<typeof KafkaReadingProducer>[0]> = {}) {
+function make(
+  fake: FakeProducer,
+  extra: Partial<ConstructorParameters<typeof KafkaReadingProducer>[0]> = {},
+) {
   return new KafkaReadingProducer({
     brokers: ['127.0.0.1:9092'],
     topic: 'vital_signs',
@@ -94,7 +97,9 @@ describe('KafkaReadingProducer', () => {
     p.publish([reading(1), reading(2)]);
     await p.flush();
     expect(p.stats()).toMatchObject({ delivered: 2, failed: 0, lastError: null, connected: true });
-    expect(seen).toContain('KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    expect(seen).toContain(
+      'KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+    );
     expect(seen.at(-1)).toBeNull();
     expect(fake.disconnects).toBe(2);
     expect(fake.connects).toBe(3);
@@ -127,10 +132,40 @@ describe('KafkaReadingProducer', () => {
     const closed = await p.close(5_000);
     expect(closed).toMatchObject({ delivered: 10, failed: 15, queued: 0 });
     // the newest ten survived
-    expect(fake.sends.flatMap((s) => s.messages.map((m) => JSON.parse(String(m.value)).measure_time))).toEqual(
-      Array.from({ length: 10 }, (_, i) => new Date(reading(15 + i).measureTime).toISOString().replace('T', ' ').slice(0, 23)),
+    expect(
+      fake.sends.flatMap((s) => s.messages.map((m) => JSON.parse(String(m.value)).measure_time)),
+    ).toEqual(
+      Array.from({ length: 10 }, (_, i) =>
+        new Date(reading(15 + i).measureTime).toISOString().replace('T', ' ').slice(0, 23),
+      ),
     );
   }, 10_000);
+
+  it('keeps its books straight when the backlog overflows while a batch is in flight', async () => {
+    const fake = new FakeProducer();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const send = fake.send.bind(fake);
+    fake.send = async (record) => {
+      await gate;
+      return send(record);
+    };
+    const p = make(fake, { maxQueued: 5 });
+    await p.start();
+    p.publish([reading(0), reading(1), reading(2)]);
+    await new Promise((r) => setTimeout(r, 20)); // the linger passes: these three are in flight
+    p.publish(Array.from({ length: 10 }, (_, i) => reading(3 + i)));
+    expect(p.stats()).toMatchObject({ published: 13, failed: 8, queued: 5 });
+    release();
+    await p.flush();
+    const s = p.stats();
+    expect(s).toMatchObject({ published: 13, delivered: 5, failed: 8, queued: 0 });
+    const sentTimes = fake.sends.flatMap((r) =>
+      r.messages.map((m) => JSON.parse(String(m.value)).measure_time),
+    );
+    expect(sentTimes).toHaveLength(5);
+    expect(new Set(sentTimes).size).toBe(5);
+  });
 
   it('close() gives up after its timeout, counts what is left, and never throws', async () => {
     const fake = new FakeProducer();
@@ -172,8 +207,13 @@ describe('KafkaReadingProducer', () => {
 
   it('describes kafkajs errors in one line', () => {
     const inner = new Error('connect ECONNREFUSED 127.0.0.1:1');
-    const e = Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError', originalError: inner });
-    expect(describeKafkaError(e)).toBe('KafkaJSConnectionError: Connection error (connect ECONNREFUSED 127.0.0.1:1)');
+    const e = Object.assign(new Error('Connection error'), {
+      name: 'KafkaJSConnectionError',
+      originalError: inner,
+    });
+    expect(describeKafkaError(e)).toBe(
+      'KafkaJSConnectionError: Connection error (connect ECONNREFUSED 127.0.0.1:1)',
+    );
     expect(describeKafkaError('plain')).toBe('plain');
   });
 });
@@ -182,7 +222,9 @@ describe('quietLogCreator', () => {
   it('keeps WARN and ERROR, drops repeats within the window', () => {
     let now = 0;
     const lines: string[] = [];
-    const log = quietLogCreator({ sink: (level, msg) => lines.push(`${level} ${msg}`), now: () => now })(logLevel.INFO);
+    const log = quietLogCreator({ sink: (level, msg) => lines.push(`${level} ${msg}`), now: () => now })(
+      logLevel.INFO,
+    );
     const entry = (level: logLevel, message: string) =>
       log({ namespace: 'Connection', level, label: '', log: { timestamp: '', message } });
     entry(logLevel.ERROR, 'Connection error: ECONNREFUSED');
@@ -200,7 +242,12 @@ describe('quietLogCreator', () => {
 
   it('is silent without a sink', () => {
     expect(() =>
-      quietLogCreator()(logLevel.ERROR)({ namespace: 'x', level: logLevel.ERROR, label: '', log: { timestamp: '', message: 'm' } }),
+      quietLogCreator()(logLevel.ERROR)({
+        namespace: 'x',
+        level: logLevel.ERROR,
+        label: '',
+        log: { timestamp: '', message: 'm' },
+      }),
     ).not.toThrow();
   });
 });

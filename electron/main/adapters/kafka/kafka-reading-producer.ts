@@ -25,6 +25,8 @@ export interface KafkaReadingProducerOptions {
   /** kafkajs retry policy of each request (before this producer's own re-send loop) */
   retry?: RetryOptions;
   connectionTimeoutMs?: number;
+  /** longest wait between re-send attempts while the broker is away, default 5 s */
+  maxBackoffMs?: number;
   /** kafkajs' own log, filtered and de-duplicated; default: dropped */
   log?: KafkaLogSink;
   /** called when connected/lastError change */
@@ -57,8 +59,8 @@ interface Pending {
   at: number;
 }
 
+const FIRST_BACKOFF_MS = 250;
 const DEFAULT_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 2_000, retries: 3 };
-const MAX_BACKOFF_MS = 5_000;
 
 /** A short, one-line description of a kafkajs error (no stack, no nested causes). */
 export function describeKafkaError(err: unknown): string {
@@ -74,11 +76,18 @@ export function describeKafkaError(err: unknown): string {
 export class KafkaReadingProducer {
   private readonly producer: ProducerLike;
   private readonly opts: Required<
-    Pick<KafkaReadingProducerOptions, 'batchSize' | 'lingerMs' | 'maxQueued' | 'deliveryTimeoutMs'>
+    Pick<
+      KafkaReadingProducerOptions,
+      'batchSize' | 'lingerMs' | 'maxQueued' | 'deliveryTimeoutMs' | 'maxBackoffMs'
+    >
   >;
   private readonly now: () => number;
+  /** waiting to be sent, oldest first, from `head` on */
   private queue: Pending[] = [];
   private head = 0;
+  /** the batch being sent: not in `queue`, so overflow and expiry never touch it */
+  private inFlight: Pending[] = [];
+  private pumpDone: Promise<void> | null = null;
   private published = 0;
   private delivered = 0;
   private failed = 0;
@@ -87,7 +96,7 @@ export class KafkaReadingProducer {
   private pumping = false;
   private closing = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private backoff = 250;
+  private backoff = FIRST_BACKOFF_MS;
   private sleeper: { timer: ReturnType<typeof setTimeout>; wake: () => void } | null = null;
   private idleWaiters: (() => void)[] = [];
   private capacityWaiters: { below: number; resolve: () => void }[] = [];
@@ -100,6 +109,7 @@ export class KafkaReadingProducer {
       lingerMs: config.lingerMs ?? 20,
       maxQueued: config.maxQueued ?? 200_000,
       deliveryTimeoutMs: config.deliveryTimeoutMs ?? 120_000,
+      maxBackoffMs: config.maxBackoffMs ?? 5_000,
     };
     this.now = config.now ?? Date.now;
     const retry = config.retry ?? DEFAULT_RETRY;
@@ -153,7 +163,7 @@ export class KafkaReadingProducer {
       published: this.published,
       delivered: this.delivered,
       failed: this.failed,
-      queued: this.queue.length - this.head,
+      queued: this.queued(),
       connected: this.connected,
       lastError: this.lastError,
     };
@@ -161,13 +171,13 @@ export class KafkaReadingProducer {
 
   /** Resolves once fewer than `below` messages are queued: backpressure for producers faster than Kafka. */
   whenBelow(below: number): Promise<void> {
-    if (this.queue.length - this.head < below || this.closing) return Promise.resolve();
+    if (this.queued() < below || this.closing) return Promise.resolve();
     return new Promise((resolve) => this.capacityWaiters.push({ below, resolve }));
   }
 
   /** Resolves when everything published so far is delivered or failed. */
   flush(): Promise<void> {
-    if (this.queue.length === this.head && !this.pumping) return Promise.resolve();
+    if (this.queued() === 0 && !this.pumping) return Promise.resolve();
     this.kick(true);
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
@@ -181,16 +191,22 @@ export class KafkaReadingProducer {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.wakeSleeper();
-    const left = this.queue.length - this.head;
+    const left = this.queue.length - this.head; // a batch in flight is counted by the pump
     if (left > 0) {
       this.failed += left;
       this.queue = [];
       this.head = 0;
     }
-    this.notifyWaiters();
+    // disconnecting ends a send still in flight; the pump then counts that batch and stops
     await this.producer.disconnect().catch(() => undefined);
+    await this.pumpDone;
     this.connected = false;
+    this.notifyWaiters();
     return this.stats();
+  }
+
+  private queued(): number {
+    return this.queue.length - this.head + this.inFlight.length;
   }
 
   private enqueue(key: string | null, value: string): void {
@@ -201,7 +217,7 @@ export class KafkaReadingProducer {
     }
     this.queue.push({ key, value, at: this.now() });
     this.published++;
-    const overflow = this.queue.length - this.head - this.opts.maxQueued;
+    const overflow = Math.min(this.queued() - this.opts.maxQueued, this.queue.length - this.head);
     if (overflow > 0) {
       // the oldest readings are the least useful to a ward: drop them first
       this.head += overflow;
@@ -216,18 +232,22 @@ export class KafkaReadingProducer {
     if (now) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
-      void this.pump();
+      this.startPump();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        void this.pump();
+        this.startPump();
       }, this.opts.lingerMs);
     }
   }
 
-  private async pump(): Promise<void> {
+  private startPump(): void {
     if (this.pumping) return;
     this.pumping = true;
+    this.pumpDone = this.pump();
+  }
+
+  private async pump(): Promise<void> {
     try {
       while (this.queue.length > this.head && !this.closing) {
         this.expire();
@@ -243,28 +263,32 @@ export class KafkaReadingProducer {
           }
         }
         const batch = this.queue.slice(this.head, this.head + this.opts.batchSize);
+        this.head += batch.length;
+        this.compact();
+        this.inFlight = batch;
         try {
           await this.producer.send({
             topic: this.config.topic,
             acks: -1,
             messages: batch.map((m) => ({ key: m.key, value: m.value })),
           });
-          // close() may have emptied the queue meanwhile; only count what is still ours
-          if (!this.closing) {
-            this.head += batch.length;
-            this.delivered += batch.length;
-            this.compact();
-          } else {
-            this.delivered += batch.length;
-            this.failed -= Math.min(this.failed, batch.length);
-          }
-          this.backoff = 250;
+          this.inFlight = [];
+          this.delivered += batch.length;
+          this.backoff = FIRST_BACKOFF_MS;
           if (this.lastError !== null) {
             this.lastError = null;
             this.report();
           }
           this.notifyWaiters();
         } catch (err) {
+          this.inFlight = [];
+          if (this.closing) {
+            this.failed += batch.length;
+            break;
+          }
+          // back to the front of the queue, to be sent first (and expire first)
+          this.queue = batch.concat(this.queue.slice(this.head));
+          this.head = 0;
           // kafkajs has already retried this request; after a broker restart its connections can be stale,
           // so start over with a fresh connection
           await this.producer.disconnect().catch(() => undefined);
@@ -283,7 +307,7 @@ export class KafkaReadingProducer {
     this.report();
     if (this.closing) return;
     await this.sleep(this.backoff);
-    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+    this.backoff = Math.min(this.backoff * 2, this.opts.maxBackoffMs);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -326,7 +350,7 @@ export class KafkaReadingProducer {
   }
 
   private notifyWaiters(): void {
-    const queued = this.queue.length - this.head;
+    const queued = this.queued();
     if (this.capacityWaiters.length > 0) {
       const still: typeof this.capacityWaiters = [];
       for (const w of this.capacityWaiters) {
