@@ -177,6 +177,7 @@ export const requestSchemas = {
   'settings:get': empty,
   'settings:update-connection': connectionSettingsSchema,
   'settings:update-notifications': notificationPolicySchema,
+  'settings:update-retention': z.object({ ackRetentionDays: z.number().int().min(1).max(3650) }).strict(),
 } as const;
 
 export interface ResponseMap {
@@ -200,6 +201,7 @@ export interface ResponseMap {
   'settings:get': SettingsView;
   'settings:update-connection': SettingsView;
   'settings:update-notifications': SettingsView;
+  'settings:update-retention': SettingsView;
 }
 
 export type Channel = keyof typeof requestSchemas;

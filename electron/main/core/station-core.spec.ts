@@ -185,6 +185,7 @@ async function setup(opts: { record?: boolean } = {}) {
       updateConnection: () => ({}) as SettingsView,
       updateNotifications: () => ({}) as SettingsView,
       ackRetentionDays: () => 30,
+      updateRetention: () => ({}) as SettingsView,
     },
     info: { mode: 'simulator', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'web' },
     recordFeedInStore: opts.record ?? true,

@@ -32,6 +32,7 @@ export interface SettingsPort {
   updateConnection(input: ConnectionSettingsInput): SettingsView | Promise<SettingsView>;
   updateNotifications(policy: NotificationPolicySettings): SettingsView | Promise<SettingsView>;
   ackRetentionDays(): number;
+  updateRetention(days: number): SettingsView | Promise<SettingsView>;
 }
 
 export interface ThresholdAuditEntry {
@@ -66,6 +67,7 @@ type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
 const MAX_TRACKED_PENDING = 20_000;
 const BACKLOG_MS = 2 * 60_000;
+const PRUNE_EVERY_MS = 3_600_000;
 const STATE_RANK: Record<BedState, number> = {
   critical: 4,
   warning: 3,
@@ -90,6 +92,7 @@ export class StationCore {
   private syncTimer: unknown;
   private syncChain: Promise<void> = Promise.resolve();
   private stopped = false;
+  private lastPruneAt = 0;
   private storeWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: StationCoreDeps) {
@@ -204,6 +207,11 @@ export class StationCore {
     'settings:get': async () => this.deps.settings.view(),
     'settings:update-connection': async (input) => this.deps.settings.updateConnection(input),
     'settings:update-notifications': async (policy) => this.deps.settings.updateNotifications(policy),
+    'settings:update-retention': async ({ ackRetentionDays }) => {
+      const view = await this.deps.settings.updateRetention(ackRetentionDays);
+      this.pruneCache();
+      return view;
+    },
   };
 
   info(): StationInfo {
@@ -507,11 +515,13 @@ export class StationCore {
     this.syncTimer = this.deps.clock.setTimeout(async () => {
       if (this.alertHealth.up && this.deps.cache.unsynced().length > 0)
         await this.syncNow().catch(() => undefined);
+      if (this.deps.clock.now() - this.lastPruneAt >= PRUNE_EVERY_MS) this.pruneCache();
       this.scheduleSync();
     }, this.deps.syncIntervalMs ?? 2000);
   }
 
   private pruneCache(): void {
+    this.lastPruneAt = this.deps.clock.now();
     const days = this.deps.settings.ackRetentionDays();
     const removed = this.deps.cache.prune(this.deps.clock.now() - days * 86_400_000);
     if (removed > 0) this.log('info', `pruned ${removed} acknowledgements older than ${days} days`);

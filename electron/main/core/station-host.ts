@@ -67,7 +67,8 @@ function settingsPort(store: SettingsStore): SettingsPort {
     notifications: () => store.get().notifications,
     updateConnection: (input) => store.updateConnection(input),
     updateNotifications: (policy) => store.updateNotifications(policy),
-    ackRetentionDays: () => store.get().ackRetentionDays,
+    ackRetentionDays: () => store.ackRetentionDays(),
+    updateRetention: (days) => store.setAckRetentionDays(days),
   };
 }
 

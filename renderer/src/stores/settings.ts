@@ -68,5 +68,25 @@ export const useSettingsStore = defineStore('settings', () => {
     watch(api.reconnects, () => void load());
   }
 
-  return { view, loadError, notifications, soundEnabled, load, updateConnection, updateNotifications, start };
+  async function updateRetention(ackRetentionDays: number): Promise<SaveResult> {
+    if (!Number.isInteger(ackRetentionDays) || ackRetentionDays < 1 || ackRetentionDays > 3650) {
+      return { ok: false, message: 'Keep acknowledgements between 1 and 3650 days.', fields: {} };
+    }
+    const r = await api.invoke('settings:update-retention', { ackRetentionDays });
+    if (!r.ok) return { ok: false, message: errorText(r.error), fields: {} };
+    view.value = r.value;
+    return { ok: true };
+  }
+
+  return {
+    view,
+    loadError,
+    notifications,
+    soundEnabled,
+    load,
+    updateConnection,
+    updateNotifications,
+    updateRetention,
+    start,
+  };
 });
