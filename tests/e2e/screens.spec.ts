@@ -46,6 +46,12 @@ for (const theme of ['dark', 'light'] as Theme[]) {
       await station.open('/#/settings');
       await expect(page.getByTestId('connection-form')).toBeVisible();
       await expect(page.getByTestId('secret-warning')).toBeVisible();
+      await page.getByTestId('retention-days').fill('14');
+      await page.getByTestId('retention-save').click();
+      await expect(page.getByTestId('retention-message')).toContainText(/saved/i);
+      await page.getByTestId('retention-days').fill('0');
+      await page.getByTestId('retention-save').click();
+      await expect(page.getByTestId('retention-message')).toContainText(/between 1 and 3650/);
       await station.screenshot(`settings-${theme}`);
     });
   });
