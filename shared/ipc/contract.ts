@@ -23,7 +23,13 @@ const epochMs = z.number().int().min(0).max(8_640_000_000_000);
 const timeRange = z.enum(['1h', '6h', '12h', '24h', '7d']);
 const level = z.union([z.literal(1), z.literal(2)]);
 const status = z.enum(['pending', 'confirmed', 'resolved']);
-const nurseName = z.string().trim().min(1).max(80);
+/** Free text typed by a nurse: no control characters (a NUL would end an SQL LIKE pattern early). */
+const searchText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+const nurseName = searchText(80).trim().min(1);
 
 const finite = z.number().finite();
 export const thresholdLimitsSchema = z
@@ -49,7 +55,7 @@ export const alertQuerySchema = z
     range: timeRange,
     level: level.optional(),
     status: status.optional(),
-    patientSearch: z.string().max(64).optional(),
+    patientSearch: searchText(64).optional(),
     after: z.object({ alertTime: epochMs, alertId: id }).strict().optional(),
     limit: z.number().int().min(1).max(500),
   })
@@ -162,8 +168,8 @@ export const requestSchemas = {
   'thresholds:update': z.object({ patientId: id, limits: thresholdLimitsSchema }).strict(),
   'review:list': z
     .object({
-      patientId: z.string().max(64).optional(),
-      nurse: z.string().max(80).optional(),
+      patientId: searchText(64).optional(),
+      nurse: searchText(80).optional(),
       action: z.enum(['confirm', 'resolve']).optional(),
       from: epochMs.optional(),
       to: epochMs.optional(),

@@ -188,6 +188,21 @@ describe('web shell WebSocket', () => {
   });
 });
 
+describe('web shell flood of malformed frames', () => {
+  it('spends the same budget and disconnects a client that keeps flooding', async () => {
+    const ws = await connect();
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    let answered = 0;
+    ws.on('message', () => answered++);
+    for (let i = 0; i < 200; i++) ws.send('{garbage');
+    expect(await closed).toBe(1008);
+    expect(answered).toBeLessThanOrEqual(20);
+    const other = await connect();
+    expect((await call(other, { id: 1, channel: 'station:info', request: {} })).result.ok).toBe(true);
+    other.close();
+  });
+});
+
 describe('web shell with a token', () => {
   it('requires the token', async () => {
     const secured = await startWebShell({ host, staticDir: dir, token: 'a-very-long-station-token' });

@@ -201,6 +201,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     const peer = `ws-${++peerSeq}`;
     clients.add(ws);
     let tokens = rate * 2;
+    let malformedOverBudget = 0;
     let refilledAt = Date.now();
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -209,6 +210,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       const now = Date.now();
       tokens = Math.min(rate * 2, tokens + ((now - refilledAt) / 1000) * rate);
       refilledAt = now;
+      const overBudget = tokens < 1;
       let frame: Partial<ClientFrame>;
       try {
         if (isBinary) throw new Error('binary');
@@ -216,11 +218,18 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
         if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number')
           throw new Error('shape');
       } catch {
+        // Malformed frames spend from the same budget; a client that keeps sending them past it is
+        // disconnected rather than answered (no station client does that).
+        if (overBudget) {
+          if (++malformedOverBudget > rate * 4) ws.close(1008, 'rate limit exceeded');
+          return;
+        }
+        tokens -= 1;
         send({ id: -1, result: { ok: false, error: { code: 'bad_request', message: 'Malformed frame.' } } });
         return;
       }
       const id = frame.id;
-      if (tokens < 1) {
+      if (overBudget) {
         send({
           id,
           result: { ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down.' } },

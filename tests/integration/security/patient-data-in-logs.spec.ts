@@ -1,0 +1,109 @@
+// The main-process log is for IT staff: patient data in it is kept to ids. A station runs a busy ward for
+// a while with its log captured — alerts, notifications, acknowledgements with notes, threshold edits,
+// refused requests, a failing connected mode — and no vital value, alert detail, notification text,
+// nurse note or nurse name may appear in any log line.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, AlertPage } from '../../../shared/domain/types';
+import type { EventMap, EventName, NotificationRequest } from '../../../shared/ipc/contract';
+import { freePort, sleep, waitFor } from '../../support/private-servers';
+import { report } from '../helpers/station-fixtures';
+import { startTestStation, type TestStation } from '../helpers/station-host';
+
+const NURSE = 'Dana Whitfield-Okafor';
+const NOTES = [
+  'Patient reports chest pain radiating to left arm; gave 2 mg morphine IV',
+  'Family informed: Mrs. Example is diabetic, insulin pump checked',
+  'Lead reattached, SpO2 probe moved to the other finger',
+];
+const VITAL_WORDS = /\bbpm\b|mmol|SpO₂|SpO2|heart rate|glucose|oxygen|saturation|\b\d{2,3}(\.\d+)? ?(%|bpm)/i;
+
+let station: TestStation;
+const log: string[] = [];
+const details = new Set<string>();
+const notices: NotificationRequest[] = [];
+
+beforeAll(async () => {
+  station = await startTestStation({ beds: 12, speed: 60, warmupMs: 30 * 60_000, log: (l) => log.push(l) });
+  station.host.onEvent(<E extends EventName>(event: E, payload: EventMap[E]) => {
+    if (event === 'alerts:new') for (const a of payload as Alert[]) details.add(a.alertDetail);
+    if (event === 'notify:show') notices.push(payload as NotificationRequest);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await station?.close();
+});
+
+describe('Security: patient data in the log is kept to ids', () => {
+  it('logs no vitals, alert details, notification texts, notes or nurse names', async () => {
+    expect((await station.call('session:sign-in', { nurse: NURSE })).ok).toBe(true);
+    await waitFor('alerts to arrive', () => details.size > 5, 20_000);
+    const pending = await station.call<AlertPage>('alerts:list', {
+      range: '24h',
+      status: 'pending',
+      limit: 20,
+    });
+    expect(pending.ok).toBe(true);
+    const items = pending.ok ? pending.value.items : [];
+    let acks = 0;
+    for (const [i, a] of items.slice(0, 6).entries()) {
+      const r = await station.call('alerts:acknowledge', {
+        alertId: a.alertId,
+        action: i % 2 ? 'resolve' : 'confirm',
+        note: NOTES[i % NOTES.length],
+      });
+      if (r.ok) acks++;
+    }
+    await station.call('thresholds:update', {
+      patientId: 'P003',
+      limits: {
+        heartRateMin: 47,
+        heartRateMax: 133,
+        bloodOxygenMin: 91,
+        bloodGlucoseMin: 3.7,
+        bloodGlucoseMax: 8.3,
+      },
+    });
+    await station.call('thresholds:update', { patientId: 'P003', limits: { heartRateMin: 'high' } });
+    await station.call('alerts:acknowledge', { alertId: 'nope', action: 'confirm', note: NOTES[0] });
+    await station.call('no:such-channel', { note: NOTES[1] });
+    await station.call('review:export-csv', { from: 0, to: Date.now() + 86_400_000 });
+    await station.call('session:sign-out', {});
+    await sleep(3_000); // more simulated ward: alerts, notifications, reminders
+
+    // A failing connected mode logs too (closed ports).
+    const [rw, my] = [await freePort(), await freePort()];
+    await station.call('settings:update-connection', {
+      mode: 'connected',
+      risingwave: { host: '127.0.0.1', port: rw, user: 'root', database: 'dev' },
+      mysql: { host: '127.0.0.1', port: my, user: 'nurse', database: 'ns' },
+      pollIntervalMs: 300,
+    });
+    await sleep(2_000);
+
+    expect(log.length).toBeGreaterThan(3); // the log did get lines
+    expect(notices.length).toBeGreaterThan(0);
+    expect(acks).toBeGreaterThan(0);
+    const text = log.join('\n');
+    const offending = log.filter((l) => VITAL_WORDS.test(l));
+    expect(offending).toEqual([]);
+    for (const d of details) expect(text.includes(d), `alert detail in log: ${d}`).toBe(false);
+    for (const n of notices) {
+      expect(text.includes(n.title), 'notification title in log').toBe(false);
+      for (const line of n.body.split('\n'))
+        expect(text.includes(line), 'notification body in log').toBe(false);
+    }
+    for (const note of NOTES) expect(text.includes(note), 'nurse note in log').toBe(false);
+    expect(text.includes(NURSE)).toBe(false);
+    expect(text).not.toMatch(/Dana|Whitfield/);
+
+    report('patient data in logs', {
+      logLines: log.length,
+      alertDetailsChecked: details.size,
+      notificationsChecked: notices.length,
+      acksWithNotes: acks,
+      offendingLines: offending.length,
+      sampleLines: [...new Set(log.map((l) => l.replace(/^\S+ /, '').replace(/\d+/g, 'N')))].slice(0, 12),
+    });
+  }, 60_000);
+});
