@@ -21,7 +21,9 @@ if (pw?.stats) {
   passed += (pw.stats.expected ?? 0) + (pw.stats.flaky ?? 0);
   failed += pw.stats.unexpected ?? 0;
   skipped += pw.stats.skipped ?? 0;
-  notes.push(`playwright ${(pw.stats.expected ?? 0) + (pw.stats.flaky ?? 0)} passed${pw.stats.flaky ? ` (${pw.stats.flaky} flaky)` : ''}`);
+  notes.push(
+    `playwright ${(pw.stats.expected ?? 0) + (pw.stats.flaky ?? 0)} passed${pw.stats.flaky ? ` (${pw.stats.flaky} flaky)` : ''}`,
+  );
 } else notes.push('playwright: no results');
 
 console.log(`(${notes.join('; ')})`);

@@ -146,7 +146,11 @@ describe('connected path', () => {
     const before = bridge.stats.consumed;
     producer.publish(readings);
     // Partitions are consumed independently: wait for all of them before judging beds and trends.
-    await until('the live readings consumed', async () => bridge.stats.consumed >= before + readings.length, 60_000);
+    await until(
+      'the live readings consumed',
+      async () => bridge.stats.consumed >= before + readings.length,
+      60_000,
+    );
     const alert = await until(
       'a live alert in the station feed',
       async () => {

@@ -438,7 +438,8 @@ export class StationCore {
 
   private addPending(a: Alert): void {
     const before = this.pending.get(a.alertId);
-    if (before && before.patientId !== a.patientId) this.pendingByPatient.get(before.patientId)?.delete(a.alertId);
+    if (before && before.patientId !== a.patientId)
+      this.pendingByPatient.get(before.patientId)?.delete(a.alertId);
     this.pending.set(a.alertId, a);
     let mine = this.pendingByPatient.get(a.patientId);
     if (!mine) {
