@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Reading, ThresholdLimits } from '../shared/domain/types';
 import { AlertEngine } from '../shared/engine/alert-engine';
 import { parseReading } from '../shared/engine/parse-reading';
+import { demoSamplePath } from '../tests/support/demo-sample';
 
 const sqlText = readFileSync(fileURLToPath(new URL('./risingwave.sql', import.meta.url)), 'utf8');
 const statements = sqlText
@@ -340,9 +341,7 @@ function generatedScenario(seed: number): Scenario {
 
 describe('risingwave.sql rules on PostgreSQL = the TypeScript engine', { timeout: 180_000 }, () => {
   it('the demo sample: same accepted readings, same alerts (ids, times, texts), same latest vitals and trends', async () => {
-    const lines = readFileSync('/work/shared/samples/demo-readings.jsonl', 'utf8')
-      .split('\n')
-      .filter(Boolean);
+    const lines = readFileSync(demoSamplePath(), 'utf8').split('\n').filter(Boolean);
     const { sql } = await compare(
       {
         timeZone: 'Europe/Berlin',

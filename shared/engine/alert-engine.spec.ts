@@ -7,6 +7,7 @@ import { AlertEngine } from './alert-engine';
 import type { IngestOutcome } from './alert-engine';
 import { md5Hex } from './md5';
 import { parseReading } from './parse-reading';
+import { demoSamplePath } from '../../tests/support/demo-sample';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z'); // aligned to 30 s and to 10 min
 const S = 1000;
@@ -436,7 +437,7 @@ describe('bounded memory', () => {
 });
 
 describe('the demo sample file', () => {
-  const lines = readFileSync('/work/shared/samples/demo-readings.jsonl', 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(demoSamplePath(), 'utf8').split('\n').filter(Boolean);
   const run = () => {
     const e = new AlertEngine();
     const alerts: Alert[] = [];

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatWardTime, MAX_MESSAGE_CHARS, parseReading, toDemoJson } from './parse-reading';
 import type { ParseResult } from './parse-reading';
+import { demoSamplePath } from '../../tests/support/demo-sample';
 
 const BERLIN = { timeZone: 'Europe/Berlin' };
 const UTC = { timeZone: 'UTC' };
@@ -50,9 +51,7 @@ describe('parseReading: the demo message', () => {
   });
 
   it('reads the whole demo sample file with zero rejects', () => {
-    const lines = readFileSync('/work/shared/samples/demo-readings.jsonl', 'utf8')
-      .split('\n')
-      .filter(Boolean);
+    const lines = readFileSync(demoSamplePath(), 'utf8').split('\n').filter(Boolean);
     expect(lines.length).toBe(5400);
     const rejects = lines.map((l) => parseReading(l, BERLIN)).filter((r) => !r.ok);
     expect(rejects).toEqual([]);

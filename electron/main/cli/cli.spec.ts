@@ -8,9 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseReading } from '../../../shared/engine/parse-reading';
 import type { CliIo } from './cli-io';
 import { runCli } from './main';
+import { demoSamplePath } from '../../../tests/support/demo-sample';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DEMO = '/work/shared/samples/demo-readings.jsonl';
+const DEMO = demoSamplePath();
 const tmp = mkdtempSync(path.join(tmpdir(), 'ns-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

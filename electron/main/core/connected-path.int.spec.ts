@@ -12,6 +12,7 @@ import type { Alert, AlertPage } from '../../../shared/domain/types';
 import type { AckOutcome, NotificationRequest } from '../../../shared/ipc/contract';
 import { createWardSimulator } from '../../../shared/simulator/ward-simulator';
 import { KafkaReadingProducer } from '../adapters/kafka/kafka-reading-producer';
+import { demoSamplePath } from '../../../tests/support/demo-sample';
 import { ensureKafka } from '../../../tests/support/kafka';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/mariadb';
 import { createTestPgDatabase, type TestPgDatabase } from '../../../tests/support/postgres';
@@ -19,7 +20,7 @@ import { startRisingWaveBridge, type Bridge } from '../../../tests/support/risin
 import type { StationHost } from './host-types';
 import { createStationHost } from './station-host';
 
-const SAMPLE = join(import.meta.dirname, '../../../../shared/samples/demo-readings.jsonl');
+const SAMPLE = demoSamplePath();
 const ctx = { shell: 'web' as const, peer: 'test' };
 
 let bootstrap: string;
