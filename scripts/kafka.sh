@@ -4,6 +4,7 @@
 #   scripts/kafka.sh start    start it unless 127.0.0.1:9092 already answers (then do nothing)
 #   scripts/kafka.sh stop     stop the broker this script started (pid file)
 #   scripts/kafka.sh status   say whether the port answers and whether we started it
+#   scripts/kafka.sh fetch    only fetch the jars into .cache/kafka/libs (private brokers of the fault tests)
 #
 # Needs Java 17+ and Maven (Maven Central). Everything lives under .cache/kafka/: the jars (fetched once,
 # re-fetched when backend-setup/kafka/pom.xml changes), the data dir (formatted once), server.log and the pid.
@@ -226,8 +227,14 @@ case "${1:-}" in
     "$1"
     ;;
   status) status ;;
+  fetch)
+    # Only the jars (private brokers of the fault tests need them even when a broker already runs).
+    exec 9>"$LOCK_FILE"
+    flock -w 180 9 || die "another kafka.sh is still running (lock $LOCK_FILE)."
+    resolve_jars
+    ;;
   *)
-    echo "usage: scripts/kafka.sh start|stop|status" >&2
+    echo "usage: scripts/kafka.sh start|stop|status|fetch" >&2
     exit 2
     ;;
 esac

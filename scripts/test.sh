@@ -14,6 +14,7 @@ ensure_npm_dependencies
 ensure_chromium
 ensure_postgres
 ensure_mariadb
+bash scripts/kafka.sh fetch
 bash scripts/kafka.sh start
 
 stage() {

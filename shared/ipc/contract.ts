@@ -28,7 +28,7 @@ const searchText = (max: number) =>
   z
     .string()
     .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+    .regex(/^\P{Cc}*$/u, 'must not contain control characters');
 const nurseName = searchText(80).trim().min(1);
 
 const finite = z.number().finite();

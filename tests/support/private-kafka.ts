@@ -27,10 +27,16 @@ export interface PrivateKafkaBroker {
   destroy(): Promise<void>;
 }
 
+async function fetchKafkaJars(): Promise<void> {
+  await run('bash', [path.join(ROOT, 'scripts/kafka.sh'), 'fetch'], { cwd: ROOT, timeout: 240_000 });
+}
+
 /** Java and the jars, fetching the jars through scripts/kafka.sh if they are not there yet. */
 export async function kafkaAvailable(): Promise<boolean> {
   if (!which('java')) return false;
   if (!existsSync(KAFKA_LIBS)) await ensureKafka(); // fetches the jars (and starts the shared broker)
+  // A broker that was already running (another checkout's) means start fetched nothing here.
+  if (!existsSync(KAFKA_LIBS)) await fetchKafkaJars();
   return existsSync(KAFKA_LIBS);
 }
 

@@ -46,7 +46,7 @@ const PAYLOADS = [
   'x:OR:1',
 ];
 /** Payloads the contract accepts as a nurse name (no control characters). */
-const NAME_SHAPED = PAYLOADS.filter((p) => !/[\u0000-\u001f\u007f]/.test(p));
+const NAME_SHAPED = PAYLOADS.filter((p) => !/\p{Cc}/u.test(p));
 /** Payloads that also fit the contract's id pattern (letters, digits, _ . : -): they reach the databases as ids. */
 const ID_SHAPED = PAYLOADS.filter((p) => /^[A-Za-z0-9_.:-]{1,64}$/.test(p));
 const good = {
