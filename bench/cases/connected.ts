@@ -1,0 +1,318 @@
+// Connected latency: a reading produced to Kafka (KafkaReadingProducer, as the simulator's `--kafka`
+// mode and the demo's devices do) → the RisingWave stand-in (tests/support/risingwave-bridge.ts: Kafka
+// consumer → the same engine → PostgreSQL tables + the MySQL sink) → the RisingWave adapter's poll
+// (default every 1000 ms) → StationCore → NotificationPolicy → notifier.
+//
+// Split into: produce → written by the stand-in (Kafka + bridge), written → the poll that read it started
+// (waiting for the poll: uniform over the interval, by design), poll start → notifier (query + core).
+// No RisingWave binary can be had here, so the middle stage is PostgreSQL and a single-threaded Node
+// bridge, not RisingWave: that stage's figure is the stand-in's, not RisingWave's.
+// Probes and the simulated nurse as in the embedded case (see there).
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import type { Alert, Reading } from '../../shared/domain/types';
+import { createWardSimulator } from '../../shared/simulator/ward-simulator';
+import { KafkaReadingProducer } from '../../electron/main/adapters/kafka/kafka-reading-producer';
+import { createMysqlAlertStore } from '../../electron/main/adapters/mysql/mysql-alert-store';
+import {
+  RISINGWAVE_SQL,
+  createRisingWaveVitalsSource,
+} from '../../electron/main/adapters/risingwave/risingwave-vitals-source';
+import { openStationDatabase } from '../../electron/main/adapters/sqlite/open-database';
+import { createSqliteAckCache } from '../../electron/main/adapters/sqlite/sqlite-ack-cache';
+import { systemClock } from '../../electron/main/core/ports';
+import { StationCore } from '../../electron/main/core/station-core';
+import { ensureKafka, uniqueTopic } from '../../tests/support/kafka';
+import { createTestDatabase } from '../../tests/support/mariadb';
+import { createTestPgDatabase } from '../../tests/support/postgres';
+import { startRisingWaveBridge } from '../../tests/support/risingwave-bridge';
+import { atMost, type BenchCase, type ResultRow } from '../report';
+import { formatMs, roundSummary, summarize, type Summary } from '../stats';
+import {
+  BENCH_STATION,
+  RecordingNotifier,
+  defaultSettingsPort,
+  serializeEvents,
+  tempDir,
+} from '../support/station';
+
+const POLL_MS = 1000;
+const SLACK_MS = 200;
+const PROBE_EVERY_MS = 500;
+
+const wall = () => performance.timeOrigin + performance.now();
+
+interface WardRun {
+  beds: number;
+  seconds: number;
+  total: Summary;
+  kafkaAndBridge: Summary;
+  pollWait: Summary;
+  pollToNotify: Summary;
+  alertsEvent: Summary;
+  notifications: number;
+  produced: number;
+  consumed: number;
+  bridgeBacklogAtEnd: number;
+}
+
+const PROBES: ((r: Reading) => Reading)[] = [
+  (r) => ({ ...r, heartRate: 140 }),
+  (r) => ({ ...r, bloodOxygen: 89 }),
+  (r) => ({ ...r, bloodGlucose: 9.5 }),
+];
+
+async function runWard(
+  beds: number,
+  seconds: number,
+  brokers: string[],
+  log: (m: string) => void,
+): Promise<WardRun> {
+  const topic = uniqueTopic('bench-vitals');
+  const kafka = new Kafka({ clientId: 'ns-bench-admin', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
+
+  const pgdb = await createTestPgDatabase('ns_bench');
+  const mydb = await createTestDatabase({ applySchema: true });
+  const sinkPool = mysql.createPool({ ...mydb.config, connectionLimit: 2, timezone: 'Z' });
+  sinkPool.pool.on('connection', (c) => c.query("SET time_zone = '+00:00'", () => undefined));
+  const tmp = tempDir('connected');
+
+  const publishedAt = new Map<string, number>();
+  const writtenAt = new Map<string, number>();
+  const alertsById = new Map<string, Alert>();
+  let lastPollStart = 0;
+  let recording = false;
+  const total: number[] = [];
+  const kb: number[] = [];
+  const wait: number[] = [];
+  const deliver: number[] = [];
+  const event: number[] = [];
+  const toResolve: string[] = [];
+
+  const bridge = await startRisingWaveBridge({
+    brokers,
+    topic,
+    pg: pgdb.pool,
+    mysql: sinkPool,
+    timeZone: 'UTC',
+    groupId: `ns-bench-${topic}`,
+    onWritten: (alerts) => {
+      const t = wall();
+      for (const a of alerts) writtenAt.set(a.alertId, t);
+    },
+  });
+
+  const vitals = createRisingWaveVitalsSource({
+    host: pgdb.host,
+    port: pgdb.port,
+    user: pgdb.user,
+    password: pgdb.password,
+    database: pgdb.database,
+    pollIntervalMs: POLL_MS,
+    clock: systemClock,
+    stationId: BENCH_STATION,
+    log: () => undefined,
+    createPool: (config) => {
+      const pool = new pg.Pool(config);
+      const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+      // the start of each poll's alert read: where "waiting for the poll" ends
+      (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        if (args[0] === RISINGWAVE_SQL.alertsFirstPage) lastPollStart = wall();
+        return query(...args);
+      };
+      return pool;
+    },
+  });
+  const store = createMysqlAlertStore({ ...mydb.config, stationId: BENCH_STATION, timeZone: 'UTC' });
+  const db = openStationDatabase(join(tmp.dir, 'station.sqlite'));
+  const cache = createSqliteAckCache(db);
+  const notifier = new RecordingNotifier((req) => {
+    if (!recording || req.reminder) return;
+    const t = wall();
+    // time the newest reading-raised alert of the request: the one that made it go out now
+    let best: { alert: Alert; produced: number } | null = null;
+    for (const id of req.alertIds) {
+      const a = alertsById.get(id);
+      const produced = a ? publishedAt.get(`${a.patientId}|${a.alertTime}`) : undefined;
+      if (a && produced !== undefined && (!best || a.alertTime > best.alert.alertTime))
+        best = { alert: a, produced };
+    }
+    toResolve.push(...req.alertIds);
+    if (!best) return;
+    const written = writtenAt.get(best.alert.alertId);
+    total.push(t - best.produced);
+    if (written !== undefined) {
+      kb.push(written - best.produced);
+      wait.push(Math.max(0, lastPollStart - written));
+      deliver.push(t - Math.max(lastPollStart, written));
+    }
+  });
+  const core = new StationCore({
+    vitals,
+    alerts: store,
+    cache,
+    notifier,
+    clock: systemClock,
+    settings: defaultSettingsPort(),
+    info: {
+      mode: 'connected',
+      stationId: BENCH_STATION,
+      version: 'bench',
+      wardTimeZone: 'UTC',
+      shell: 'web',
+    },
+    recordFeedInStore: false,
+  });
+  serializeEvents(core);
+  core.on((name, payload) => {
+    if (name !== 'alerts:new') return;
+    const t = wall();
+    for (const a of payload as Alert[]) {
+      alertsById.set(a.alertId, a);
+      const produced = publishedAt.get(`${a.patientId}|${a.alertTime}`);
+      if (recording && produced !== undefined) event.push(t - produced);
+    }
+  });
+
+  const producer = new KafkaReadingProducer({
+    brokers,
+    topic,
+    timeZone: 'UTC',
+    clientId: 'ns-bench-devices',
+  });
+  await producer.start();
+  const sim = createWardSimulator({ beds, seed: 3, startTime: Date.now() });
+  let lastProbe = 0;
+  let probes = 0;
+  const probeBeds = Math.min(beds, 24);
+  const devices = setInterval(() => {
+    const now = Date.now();
+    const readings: Reading[] = [];
+    for (const ev of sim.nextBatch(now)) {
+      if (ev.kind === 'garbage') {
+        producer.publishRaw(ev.patientId, ev.raw);
+        continue;
+      }
+      let r = ev.reading;
+      if (now - lastProbe >= PROBE_EVERY_MS && r.patientId === sim.beds[probes % probeBeds]?.patientId) {
+        r = PROBES[(probes + Math.floor(probes / probeBeds)) % PROBES.length]!(r);
+        lastProbe = now;
+        probes++;
+      }
+      readings.push(r);
+    }
+    const t = wall();
+    for (const r of readings) publishedAt.set(`${r.patientId}|${r.measureTime}`, t);
+    producer.publish(readings);
+  }, 100);
+
+  await core.start();
+  await core.handlers['session:sign-in']({ nurse: 'Bench Nurse' });
+  const nurse = setInterval(() => {
+    const ids = toResolve.splice(0);
+    void (async () => {
+      for (const alertId of ids) {
+        await core.handlers['alerts:acknowledge']({ alertId, action: 'resolve' }).catch(() => undefined);
+      }
+    })();
+  }, 2000);
+
+  // the consumer group takes a few seconds to join; measure from when readings flow end to end
+  const ready = Date.now();
+  while (bridge.stats.consumed === 0 && Date.now() - ready < 60_000)
+    await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 5000));
+  const consumed0 = bridge.stats.consumed;
+  const produced0 = producer.stats().published;
+  recording = true;
+  log(`${beds} beds: recording for ${seconds} s`);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  recording = false;
+  const produced = producer.stats().published - produced0;
+  const consumed = bridge.stats.consumed - consumed0;
+  const backlog = producer.stats().published - bridge.stats.consumed;
+
+  clearInterval(devices);
+  clearInterval(nurse);
+  await core.stop();
+  await store.close();
+  await producer.close(5000);
+  await bridge.stop();
+  await sinkPool.end();
+  cache.close();
+  db.close();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  await pgdb.drop();
+  await mydb.drop();
+  tmp.remove();
+
+  return {
+    beds,
+    seconds,
+    total: roundSummary(summarize(total)),
+    kafkaAndBridge: roundSummary(summarize(kb)),
+    pollWait: roundSummary(summarize(wait)),
+    pollToNotify: roundSummary(summarize(deliver)),
+    alertsEvent: roundSummary(summarize(event)),
+    notifications: total.length,
+    produced,
+    consumed,
+    bridgeBacklogAtEnd: backlog,
+  };
+}
+
+export const connectedCase: BenchCase = {
+  name: 'connected',
+  title: 'connected latency: Kafka → stand-in → PostgreSQL → poll → notifier',
+  async run({ quick, log }) {
+    const brokers = [await ensureKafka()];
+    const sizes = quick ? [60] : [8, 60, 200, 1000];
+    const seconds = quick ? 20 : 60;
+    const rows: ResultRow[] = [];
+    const results: WardRun[] = [];
+    for (const beds of sizes) {
+      const r = await runWard(beds, seconds, brokers, log);
+      results.push(r);
+      log(
+        `${beds} beds: produce→notified p50 ${formatMs(r.total.p50)} p99 ${formatMs(r.total.p99)} ms (n=${r.total.n}); ` +
+          `Kafka+bridge p50 ${formatMs(r.kafkaAndBridge.p50)} p99 ${formatMs(r.kafkaAndBridge.p99)}, poll wait p50 ` +
+          `${formatMs(r.pollWait.p50)} p99 ${formatMs(r.pollWait.p99)}, poll→notified p50 ${formatMs(r.pollToNotify.p50)} ` +
+          `p99 ${formatMs(r.pollToNotify.p99)} ms; produced ${r.produced}, consumed ${r.consumed}`,
+      );
+      rows.push({
+        measure: 'Connected latency',
+        size: `${beds.toLocaleString('en')} beds: produced → notified`,
+        value: `${formatMs(r.total.p50)} / ${formatMs(r.total.p99)} ms (n=${r.total.n})`,
+        target: `p99 ≤ ${POLL_MS + SLACK_MS} ms`,
+        status: r.total.n === 0 ? 'miss' : atMost(r.total.p99, POLL_MS + SLACK_MS),
+        data: { ...r },
+      });
+      rows.push({
+        measure: 'Connected latency',
+        size: `${beds.toLocaleString('en')} beds: parts p50 / p99`,
+        value:
+          `Kafka+stand-in ${formatMs(r.kafkaAndBridge.p50)} / ${formatMs(r.kafkaAndBridge.p99)}, ` +
+          `poll wait ${formatMs(r.pollWait.p50)} / ${formatMs(r.pollWait.p99)}, ` +
+          `poll→notified ${formatMs(r.pollToNotify.p50)} / ${formatMs(r.pollToNotify.p99)} ms`,
+        target: '',
+        status: 'info',
+        data: { kafkaAndBridge: r.kafkaAndBridge, pollWait: r.pollWait, pollToNotify: r.pollToNotify },
+      });
+    }
+    return {
+      name: 'connected',
+      title: this.title,
+      rows,
+      details: { pollIntervalMs: POLL_MS, seconds, results },
+    };
+  },
+};
