@@ -171,13 +171,16 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
     await consumer.run({
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         const readings: Reading[] = [];
+        let rejected = 0;
         for (const m of batch.messages) {
-          stats.consumed++;
           const parsed = parseReading(m.value?.toString('utf8') ?? '', { timeZone: opts.timeZone });
           if (parsed.ok) readings.push(parsed.reading);
-          else stats.rejected++;
+          else rejected++;
         }
         await write(readings);
+        // Counted only once written, so a test that waits for `consumed` sees every row of the batch.
+        stats.consumed += batch.messages.length;
+        stats.rejected += rejected;
         for (const m of batch.messages) resolveOffset(m.offset);
         await heartbeat();
       },
