@@ -2,10 +2,18 @@
 // in-process on a fast (fake) clock: simulator + engine at speed 1 in 250-ms ticks, the SQLite alert
 // store and ack cache on disk, every event serialized as the shell would. Nobody acknowledges anything,
 // so the pending set grows to its cap (the worst case for memory). Sampled every simulated hour.
+// Each ward size runs in a fresh process of its own: RSS seldom shrinks, so sizes run one after the
+// other in one process would inherit each other's footprint.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import WebSocket from 'ws';
 import { FakeClock } from '../../electron/main/core/fake-clock';
 import { atMost, type BenchCase, type ResultRow } from '../report';
 import { formatMB, formatMs, roundSummary, summarize } from '../stats';
 import { RecordingNotifier, serializeEvents, simulatorStation, tempDir } from '../support/station';
+import { ensureBuilt, startShell } from '../support/web-shell';
 
 const TARGET_BYTES = 300e6;
 const T0 = Date.UTC(2026, 10, 24, 0, 0, 0);
@@ -105,6 +113,78 @@ async function runDay(beds: number, hours: number, log: (m: string) => void) {
   };
 }
 
+type DayResult = Awaited<ReturnType<typeof runDay>>;
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : Number.NaN;
+}
+
+/**
+ * Cross-check with the real, bundled main process: `node out/main/web.js --beds 60 --speed 1440` runs a
+ * simulated day in a minute of wall time, with one WebSocket client receiving every event. Coarser (a
+ * 250-ms tick then carries 6 simulated minutes, and the core's own timers run in real time) but free of
+ * the benchmark's TypeScript loader.
+ */
+async function webShellDay(seconds: number, log: (m: string) => void) {
+  ensureBuilt(log);
+  const data = tempDir('memory-web');
+  const shell = await startShell({
+    dataDir: data.dir,
+    beds: 60,
+    args: ['--speed', String(86_400 / seconds)],
+  });
+  const pid = shell.child.pid!;
+  const samples: { t: number; rss: number }[] = [{ t: 0, rss: rssOf(pid) }];
+  let bytes = 0;
+  const ws = new WebSocket(`${shell.url.replace('http', 'ws')}/ws`, { origin: shell.url });
+  ws.on('message', (d: Buffer) => (bytes += d.length));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    await new Promise((r) => setTimeout(r, 5000));
+    samples.push({ t: Math.round((performance.now() - t0) / 1000), rss: rssOf(pid) });
+  }
+  ws.close();
+  await shell.stop();
+  data.remove();
+  return {
+    seconds,
+    start: samples[0]!.rss,
+    end: samples[samples.length - 1]!.rss,
+    samples,
+    eventBytes: bytes,
+  };
+}
+
+function runInChild(beds: number, hours: number): Promise<DayResult> {
+  const tmp = tempDir('memory-result');
+  const out = join(tmp.dir, 'result.json');
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    String(beds),
+    String(hours),
+    out,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`memory run of ${beds} beds exited with ${code}`);
+        resolve(JSON.parse(readFileSync(out, 'utf8')) as DayResult);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        rmSync(tmp.dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
 export const memoryCase: BenchCase = {
   name: 'memory',
   title: 'memory after one simulated day (station core in-process, fake clock)',
@@ -130,7 +210,7 @@ export const memoryCase: BenchCase = {
     const rows: ResultRow[] = [];
     const results = [];
     for (const p of plan) {
-      const r = await runDay(p.beds, p.hours, log);
+      const r = await runInChild(p.beds, p.hours);
       results.push(r);
       log(
         `${p.beds} beds: last-hour tick p50 ${formatMs(r.lastHourTick.p50)} p99 ${formatMs(r.lastHourTick.p99)} ms, ` +
@@ -167,6 +247,34 @@ export const memoryCase: BenchCase = {
         note: 'p50 / p99 of one 250-ms simulator tick; ward:beds = a renderer (re)load',
       });
     }
-    return { name: 'memory', title: this.title, rows, details: { results } };
+    const web = await webShellDay(quick ? 20 : 60, log);
+    log(
+      `web shell, 60 beds, 1 simulated day in ${web.seconds} s: RSS ${formatMB(web.start)} → ${formatMB(web.end)}`,
+    );
+    rows.push({
+      measure: 'Memory',
+      size: `bundled web shell, 60 beds, 1 day at --speed ${86_400 / web.seconds}`,
+      value: `RSS ${formatMB(web.start)} → ${formatMB(web.end)}`,
+      target: '',
+      status: 'info',
+      data: web,
+    });
+    return { name: 'memory', title: this.title, rows, details: { results, webShell: web } };
   },
 };
+
+// Run directly (by runInChild): `memory.ts <beds> <hours> <out.json>`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [beds, hours, out] = process.argv.slice(2);
+  runDay(Number(beds), Number(hours), (m) => process.stderr.write(`  [memory] ${m}\n`))
+    .then((r) => {
+      writeFileSync(out!, JSON.stringify(r));
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(
+        `memory run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+      process.exit(1);
+    });
+}

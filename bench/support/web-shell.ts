@@ -47,7 +47,15 @@ export interface RunningShell {
 }
 
 /** Starts the web shell on a free port; resolves when it prints its URL. */
-export function startShell(opts: { dataDir: string; beds: number; seed?: number }): Promise<RunningShell> {
+export function startShell(opts: {
+  dataDir: string;
+  beds: number;
+  seed?: number;
+  /** another build of the web shell (experiments with a changed renderer); default out/main/web.js */
+  webJs?: string;
+  /** more command-line options, e.g. ['--speed', '1440'] */
+  args?: string[];
+}): Promise<RunningShell> {
   const spawnedAt = performance.now();
   const child = spawn(
     process.execPath,
@@ -61,6 +69,7 @@ export function startShell(opts: { dataDir: string; beds: number; seed?: number 
       String(opts.beds),
       '--seed',
       String(opts.seed ?? 1),
+      ...(opts.args ?? []),
     ],
     {
       cwd: ROOT,

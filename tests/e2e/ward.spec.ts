@@ -34,6 +34,19 @@ test.describe('ward overview', () => {
     });
   }
 
+  test('alarm tiles flash on one shared clock, and stay steady with reduced motion', async ({ page }) => {
+    await StationPage.prepare(page);
+    const ward = new WardPage(page);
+    await ward.open('/');
+    await ward.expectLive();
+    const tile = ward.alarmTile();
+    await expect(tile).toBeVisible();
+    // level 1 is the slowest (0.5 Hz): 2.5 s sees both its bright and its dim half
+    expect((await ward.backgroundsOver(tile, 2500)).size).toBe(2);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect((await ward.backgroundsOver(tile, 2500)).size).toBe(1);
+  });
+
   test('opens a patient from a tile', async ({ page }) => {
     await StationPage.prepare(page);
     const ward = new WardPage(page);
