@@ -60,7 +60,7 @@ export function startShell(opts: {
   const child = spawn(
     process.execPath,
     [
-      WEB_JS,
+      opts.webJs ?? WEB_JS,
       '--port',
       '0',
       '--data-dir',
