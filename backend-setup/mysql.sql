@@ -13,8 +13,10 @@
 -- Times are UTC, DATETIME(3) (milliseconds). DATETIME, not TIMESTAMP: TIMESTAMP ends in 2038 and is
 -- converted through the session time zone. The app's sessions run with time_zone '+00:00'.
 --
--- The app's account needs only SELECT, INSERT, UPDATE on alerts and SELECT, INSERT on alert_events
--- (the audit is append-only). RisingWave's sink account needs SELECT, INSERT, UPDATE on alerts.
+-- The app's account needs only SELECT, INSERT, UPDATE on alerts, SELECT, INSERT on alert_events (the
+-- audit is append-only) and SELECT on alert_counts_hourly. RisingWave's sink account needs SELECT, INSERT,
+-- UPDATE on alerts (triggers run with their definer's rights). Creating the triggers needs the TRIGGER
+-- privilege and, where binary logging is on, SUPER or log_bin_trust_function_creators = 1.
 
 CREATE TABLE IF NOT EXISTS alerts (
   -- Ids and the type are case- and byte-exact (utf8mb4_bin): compared, grouped and ordered exactly as the
@@ -64,9 +66,26 @@ CREATE TABLE IF NOT EXISTS alerts (
   KEY ix_alerts_patient_time (patient_id, alert_time),
   -- Statistic cards and the alert-burden report scan every alert of the time range and read only these
   -- columns: covering them makes those scans index-only instead of one primary-key lookup per alert.
-  KEY ix_alerts_time_cover (alert_time, alert_level, status, ack_time, alert_type, patient_id)
+  KEY ix_alerts_time_cover (alert_time, alert_level, status, ack_time, alert_type, patient_id),
+  -- "Pending 10 minutes ago" on the statistic cards: the alerts acknowledged in the last 10 minutes.
+  KEY ix_alerts_ack_time (ack_time, alert_time)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
   COMMENT = 'Vital-sign alerts (RisingWave sink) and who handled them (Nurse Station)';
+
+-- The statistic cards count every alert of the chosen range (up to 7 days) by level and status. Counting
+-- the alerts themselves is a scan of the whole range (≈120 ms for a day, >1 s for a week of a
+-- 1,000,000-alert table); these per-hour counts, kept exact by the triggers below, make it a sum of at
+-- most 169 × 6 rows plus one partial hour read from ix_alerts_time_cover (docs/performance.md).
+-- The setup command rebuilds them from `alerts` after (re)creating the triggers, under a table lock, so
+-- alerts written by the sink while the triggers were being replaced are never miscounted.
+CREATE TABLE IF NOT EXISTS alert_counts_hourly (
+  hour_start  DATETIME     NOT NULL COMMENT 'UTC: the hour of alert_time',
+  alert_level TINYINT      NOT NULL,
+  status      ENUM('pending', 'confirmed', 'resolved') NOT NULL,
+  n           INT          NOT NULL,
+  PRIMARY KEY (hour_start, alert_level, status)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
+  COMMENT = 'Alerts per hour, level and status: derived from alerts by triggers, never written otherwise';
 
 CREATE TABLE IF NOT EXISTS alert_events (
   event_id    BIGINT       NOT NULL AUTO_INCREMENT,
@@ -100,3 +119,39 @@ DROP TRIGGER IF EXISTS alert_events_no_delete;
 
 CREATE TRIGGER alert_events_no_delete BEFORE DELETE ON alert_events FOR EACH ROW
   SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'alert_events is append-only: rows cannot be deleted';
+
+-- Keep alert_counts_hourly exact. The sink's upsert of an existing alert fires the UPDATE triggers, and
+-- they move a count only when the hour, level or status changed (a late reading can move an alert's
+-- time; a nurse's transition changes its status). One statement per trigger (see the header): the
+-- UPDATE case is a decrement and an increment, each guarded by the same "something changed" test.
+DROP TRIGGER IF EXISTS alerts_count_insert;
+
+CREATE TRIGGER alerts_count_insert AFTER INSERT ON alerts FOR EACH ROW
+  INSERT INTO alert_counts_hourly (hour_start, alert_level, status, n)
+  VALUES (DATE_FORMAT(NEW.alert_time, '%Y-%m-%d %H:00:00'), NEW.alert_level, NEW.status, 1)
+  ON DUPLICATE KEY UPDATE n = n + 1;
+
+DROP TRIGGER IF EXISTS alerts_count_update_old;
+
+CREATE TRIGGER alerts_count_update_old AFTER UPDATE ON alerts FOR EACH ROW
+  UPDATE alert_counts_hourly SET n = n - 1
+   WHERE hour_start = DATE_FORMAT(OLD.alert_time, '%Y-%m-%d %H:00:00')
+     AND alert_level = OLD.alert_level AND status = OLD.status
+     AND NOT (DATE_FORMAT(OLD.alert_time, '%Y-%m-%d %H') = DATE_FORMAT(NEW.alert_time, '%Y-%m-%d %H')
+              AND OLD.alert_level = NEW.alert_level AND OLD.status = NEW.status);
+
+DROP TRIGGER IF EXISTS alerts_count_update_new;
+
+CREATE TRIGGER alerts_count_update_new AFTER UPDATE ON alerts FOR EACH ROW
+  INSERT INTO alert_counts_hourly (hour_start, alert_level, status, n)
+  SELECT DATE_FORMAT(NEW.alert_time, '%Y-%m-%d %H:00:00'), NEW.alert_level, NEW.status, 1 FROM DUAL
+   WHERE NOT (DATE_FORMAT(OLD.alert_time, '%Y-%m-%d %H') = DATE_FORMAT(NEW.alert_time, '%Y-%m-%d %H')
+              AND OLD.alert_level = NEW.alert_level AND OLD.status = NEW.status)
+  ON DUPLICATE KEY UPDATE n = alert_counts_hourly.n + 1;
+
+DROP TRIGGER IF EXISTS alerts_count_delete;
+
+CREATE TRIGGER alerts_count_delete AFTER DELETE ON alerts FOR EACH ROW
+  UPDATE alert_counts_hourly SET n = n - 1
+   WHERE hour_start = DATE_FORMAT(OLD.alert_time, '%Y-%m-%d %H:00:00')
+     AND alert_level = OLD.alert_level AND status = OLD.status;

@@ -68,23 +68,20 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
   const stats = { consumed: 0, rejected: 0, alerts: 0 };
   const minute = new Map<string, Agg>();
 
+  // One statement per relation and batch (arrays through unnest), not one per reading: a 1,000-bed ward
+  // sends 1,000 readings a second, more than one Node process can write row by row (docs/performance.md).
   async function write(readings: Reading[]): Promise<Alert[]> {
     const raised: Alert[] = [];
-    const accepted: Reading[] = [];
+    const latest = new Map<string, Reading>();
+    const touched = new Map<string, { patientId: string; window: number; agg: Agg }>();
+    let accepted = 0;
     for (const r of readings) {
       const out = engine.ingest(r);
       if (!out.accepted) continue;
-      accepted.push(r);
+      accepted++;
       raised.push(...out.alerts);
-    }
-    for (const r of accepted) {
-      await opts.pg.query(
-        `INSERT INTO patient_latest_vitals VALUES ($1::varchar, $2::varchar, to_timestamp($3::double precision / 1000), $4::int, $5::double precision, $6::double precision)
-         ON CONFLICT (patient_id) DO UPDATE SET device_id = EXCLUDED.device_id, measure_time = EXCLUDED.measure_time,
-           heart_rate = EXCLUDED.heart_rate, blood_oxygen = EXCLUDED.blood_oxygen, blood_glucose = EXCLUDED.blood_glucose
-         WHERE patient_latest_vitals.measure_time <= EXCLUDED.measure_time`,
-        [r.patientId, r.deviceId, r.measureTime, r.heartRate, r.bloodOxygen, r.bloodGlucose],
-      );
+      const prev = latest.get(r.patientId);
+      if (!prev || prev.measureTime <= r.measureTime) latest.set(r.patientId, r);
       const w = Math.floor(r.measureTime / 60_000) * 60_000;
       const key = `${r.patientId}|${w}`;
       const agg = minute.get(key) ?? {
@@ -94,6 +91,7 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
         glu: [Infinity, 0, -Infinity],
       };
       minute.set(key, agg);
+      touched.set(key, { patientId: r.patientId, window: w, agg });
       agg.n++;
       for (const [acc, v] of [
         [agg.hr, r.heartRate],
@@ -104,45 +102,79 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
         acc[1] = acc[1]! + v;
         acc[2] = Math.max(acc[2]!, v);
       }
-      const stat = (a: number[]) => [a[0], a[1]! / agg.n, a[2]];
+    }
+    if (latest.size > 0) {
+      const rows = [...latest.values()];
       await opts.pg.query(
-        `INSERT INTO patient_vitals_1min VALUES ($1::varchar, to_timestamp($2::double precision / 1000),
-           $3::float8, $4::float8, $5::float8, $6::float8, $7::float8, $8::float8, $9::float8, $10::float8, $11::float8)
+        `INSERT INTO patient_latest_vitals
+           SELECT p, d, to_timestamp(t / 1000), hr, o, g FROM unnest($1::varchar[], $2::varchar[],
+             $3::double precision[], $4::int[], $5::double precision[], $6::double precision[]) AS u(p, d, t, hr, o, g)
+         ON CONFLICT (patient_id) DO UPDATE SET device_id = EXCLUDED.device_id, measure_time = EXCLUDED.measure_time,
+           heart_rate = EXCLUDED.heart_rate, blood_oxygen = EXCLUDED.blood_oxygen, blood_glucose = EXCLUDED.blood_glucose
+         WHERE patient_latest_vitals.measure_time <= EXCLUDED.measure_time`,
+        [
+          rows.map((r) => r.patientId),
+          rows.map((r) => r.deviceId),
+          rows.map((r) => r.measureTime),
+          rows.map((r) => r.heartRate),
+          rows.map((r) => r.bloodOxygen),
+          rows.map((r) => r.bloodGlucose),
+        ],
+      );
+    }
+    if (touched.size > 0) {
+      const aggs = [...touched.values()];
+      const col = (pick: (a: Agg) => number[], i: number) =>
+        aggs.map(({ agg }) => (i === 1 ? pick(agg)[1]! / agg.n : pick(agg)[i]!));
+      await opts.pg.query(
+        `INSERT INTO patient_vitals_1min
+           SELECT p, to_timestamp(w / 1000), a, b, c, d, e, f, g, h, i FROM unnest($1::varchar[],
+             $2::double precision[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+             $8::float8[], $9::float8[], $10::float8[], $11::float8[]) AS u(p, w, a, b, c, d, e, f, g, h, i)
          ON CONFLICT (patient_id, window_start) DO UPDATE SET hr_min = EXCLUDED.hr_min, hr_avg = EXCLUDED.hr_avg,
            hr_max = EXCLUDED.hr_max, spo2_min = EXCLUDED.spo2_min, spo2_avg = EXCLUDED.spo2_avg, spo2_max = EXCLUDED.spo2_max,
            glucose_min = EXCLUDED.glucose_min, glucose_avg = EXCLUDED.glucose_avg, glucose_max = EXCLUDED.glucose_max`,
-        [r.patientId, w, ...stat(agg.hr), ...stat(agg.spo2), ...stat(agg.glu)],
+        [
+          aggs.map((a) => a.patientId),
+          aggs.map((a) => a.window),
+          ...[0, 1, 2].map((i) => col((a) => a.hr, i)),
+          ...[0, 1, 2].map((i) => col((a) => a.spo2, i)),
+          ...[0, 1, 2].map((i) => col((a) => a.glu, i)),
+        ],
       );
     }
-    for (const a of raised) {
-      const reading = a.reading;
+    if (raised.length > 0) {
+      const v = (pick: (a: Alert) => unknown) => raised.map(pick);
       await opts.pg.query(
-        `INSERT INTO alerts VALUES ($1::varchar, $2::varchar, $3::varchar, to_timestamp($4::double precision / 1000),
-           $5::varchar, $6::varchar, $7::int, $8::int, $9::float8, $10::float8) ON CONFLICT (alert_id) DO NOTHING`,
+        `INSERT INTO alerts
+           SELECT i, p, d, to_timestamp(t / 1000), ty, de, l, hr, o, g FROM unnest($1::varchar[], $2::varchar[],
+             $3::varchar[], $4::double precision[], $5::varchar[], $6::varchar[], $7::int[], $8::int[],
+             $9::float8[], $10::float8[]) AS u(i, p, d, t, ty, de, l, hr, o, g)
+         ON CONFLICT (alert_id) DO NOTHING`,
         [
-          a.alertId,
-          a.patientId,
-          a.deviceId,
-          a.alertTime,
-          a.alertType,
-          a.alertDetail,
-          a.alertLevel,
-          reading?.heartRate ?? null,
-          reading?.bloodOxygen ?? null,
-          reading?.bloodGlucose ?? null,
+          v((a) => a.alertId),
+          v((a) => a.patientId),
+          v((a) => a.deviceId),
+          v((a) => a.alertTime),
+          v((a) => a.alertType),
+          v((a) => a.alertDetail),
+          v((a) => a.alertLevel),
+          v((a) => a.reading?.heartRate ?? null),
+          v((a) => a.reading?.bloodOxygen ?? null),
+          v((a) => a.reading?.bloodGlucose ?? null),
         ],
       );
       if (opts.mysql) {
         // Like the upsert sink: only the alert columns, so nurses' handling columns survive.
-        await opts.mysql.execute(
+        await opts.mysql.query(
           `INSERT INTO alerts (alert_id, patient_id, device_id, alert_time, alert_type, alert_detail, alert_level,
              heart_rate, blood_oxygen, blood_glucose)
-           VALUES (?, ?, ?, FROM_UNIXTIME(? / 1000), ?, ?, ?, ?, ?, ?)
+           VALUES ${raised.map(() => '(?, ?, ?, FROM_UNIXTIME(? / 1000), ?, ?, ?, ?, ?, ?)').join(', ')}
            ON DUPLICATE KEY UPDATE patient_id = VALUES(patient_id), device_id = VALUES(device_id),
              alert_time = VALUES(alert_time), alert_type = VALUES(alert_type), alert_detail = VALUES(alert_detail),
              alert_level = VALUES(alert_level), heart_rate = VALUES(heart_rate), blood_oxygen = VALUES(blood_oxygen),
              blood_glucose = VALUES(blood_glucose)`,
-          [
+          raised.flatMap((a) => [
             a.alertId,
             a.patientId,
             a.deviceId,
@@ -150,15 +182,15 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
             a.alertType,
             a.alertDetail,
             a.alertLevel,
-            reading?.heartRate ?? null,
-            reading?.bloodOxygen ?? null,
-            reading?.bloodGlucose ?? null,
-          ],
+            a.reading?.heartRate ?? null,
+            a.reading?.bloodOxygen ?? null,
+            a.reading?.bloodGlucose ?? null,
+          ]),
         );
       }
     }
     stats.alerts += raised.length;
-    opts.onWritten?.(raised, accepted.length);
+    opts.onWritten?.(raised, accepted);
     return raised;
   }
 

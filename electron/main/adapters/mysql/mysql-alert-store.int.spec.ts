@@ -9,7 +9,7 @@ import type { TestDatabase } from '../../../../tests/support/mariadb';
 import { AlertStoreError } from '../alert-store-shared';
 import { CONTRACT_STATION, CONTRACT_TIME_ZONE, runAlertStoreContract } from '../alert-store.contract';
 import { createMysqlAlertStore } from './mysql-alert-store';
-import { applyMysqlSchema, checkMysqlSchema, mysqlSchemaPath } from './mysql-schema';
+import { applyMysqlSchema, checkMysqlSchema, mysqlSchemaPath, rebuildAlertCounts } from './mysql-schema';
 
 let db: TestDatabase;
 let admin: Connection;
@@ -29,6 +29,7 @@ runAlertStoreContract('mysql', async () => {
   // TRUNCATE is DDL: the append-only triggers do not fire, and the tables start empty for each test.
   await admin.query('TRUNCATE TABLE alerts');
   await admin.query('TRUNCATE TABLE alert_events');
+  await admin.query('TRUNCATE TABLE alert_counts_hourly');
   const store = createMysqlAlertStore({
     ...db.config,
     stationId: CONTRACT_STATION,
@@ -41,7 +42,7 @@ describe('mysql alert store', () => {
   it('applies the schema file again without harm', async () => {
     const sql = await readFile(mysqlSchemaPath(), 'utf8');
     const res = await applyMysqlSchema(admin, sql);
-    expect(res.statements).toBe(6);
+    expect(res.statements).toBe(15);
     expect(await checkMysqlSchema(admin)).toEqual([]);
   });
 
@@ -92,11 +93,164 @@ describe('mysql alert store', () => {
       expect(typeof key === 'string' ? [key] : key, sql).toContain(p.key);
       expect(p.extra, sql).not.toMatch(/filesort/);
     }
-    const cards =
-      await plan(`SELECT COUNT(CASE WHEN status = 'pending' THEN 1 END), COUNT(CASE WHEN ack_time IS NULL
-      THEN 1 END), COUNT(CASE WHEN alert_level < 2 THEN 1 END) FROM alerts WHERE ${from}`);
-    expect(cards).toEqual({ key: 'ix_alerts_time_cover', extra: expect.stringContaining('Using index') });
+    // The cards' parts that read alerts (the rest is alert_counts_hourly): each an index-only range.
+    const firstHour = await plan(`SELECT alert_level, status, COUNT(*) FROM alerts
+      WHERE ${from} AND alert_time < '2026-11-13 13:00:00' GROUP BY alert_level, status`);
+    expect(firstHour).toEqual({ key: 'ix_alerts_time_cover', extra: expect.stringContaining('Using index') });
+    const pendingThen = await plan(`SELECT COUNT(*) FROM alerts WHERE status = 'pending'
+      AND ${from} AND alert_time <= '2026-11-20 11:50:00'`);
+    expect(pendingThen.extra).toContain('Using index');
+    const ackedSince = await plan(`SELECT COUNT(*) FROM alerts WHERE ack_time > '2026-11-20 11:50:00'
+      AND ${from} AND alert_time <= '2026-11-20 11:50:00'`);
+    expect(ackedSince).toEqual({ key: 'ix_alerts_ack_time', extra: expect.stringContaining('Using index') });
     await admin.query('TRUNCATE TABLE alerts');
+    await admin.query('TRUNCATE TABLE alert_counts_hourly');
+  });
+
+  it('searches patients the same way whether few or many match', async () => {
+    await admin.query('TRUNCATE TABLE alerts');
+    const now = Date.UTC(2026, 10, 20, 12, 0, 0);
+    const rows = Array.from({ length: 120 }, (_, i) => [
+      `q${i}`,
+      i % 2 ? `P${String(i).padStart(3, '0')}` : `bed-${i}`,
+      new Date(now - i * 60_000),
+    ]);
+    await admin.query(
+      `INSERT INTO alerts (alert_id, patient_id, alert_time, alert_level, alert_type, alert_detail)
+       VALUES ${rows.map(() => "(?, ?, ?, 1, 'heart_rate', 'd')").join(', ')}`,
+      rows.flat(),
+    );
+    const store = createMysqlAlertStore({ ...db.config, stationId: 'ST-S', timeZone: 'UTC' });
+    const search = async (patientSearch: string) =>
+      (await store.list({ range: '24h', limit: 200, patientSearch }, now)).items.map((a) => a.patientId);
+    try {
+      // 60 patients match "p" (the substring scan), 50 "p0", one "p011", five "bed-11" (ids by equality)
+      const many = await search('p');
+      expect(many).toHaveLength(60);
+      expect(many.every((id) => id.startsWith('P'))).toBe(true);
+      expect(await search('p0')).toHaveLength(50);
+      expect(await search('p011')).toEqual(['P011']);
+      expect(await search('BED-11')).toEqual(['bed-110', 'bed-112', 'bed-114', 'bed-116', 'bed-118']);
+      expect(await search('nobody')).toEqual([]);
+      expect(await search('%')).toEqual([]);
+    } finally {
+      await store.close();
+      await admin.query('TRUNCATE TABLE alerts');
+      await admin.query('TRUNCATE TABLE alert_counts_hourly');
+    }
+  });
+
+  it('gives the statistic cards exactly as counting every alert of the range would', async () => {
+    await admin.query('TRUNCATE TABLE alerts');
+    await admin.query('TRUNCATE TABLE alert_counts_hourly');
+    // 3,000 alerts over 8 days (some in the future), statuses and acknowledgement times mixed
+    const base = Date.UTC(2026, 10, 20, 12, 0, 0);
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rows: unknown[][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const t = base - Math.floor(rnd() * 8 * 86_400_000) + 3_600_000;
+      const status = ['pending', 'confirmed', 'resolved'][Math.floor(rnd() * 3)]!;
+      const ack = status === 'pending' ? null : new Date(t + Math.floor(rnd() * 7_200_000));
+      rows.push([`s${i}`, `P${i % 30}`, new Date(t), 1 + Math.floor(rnd() * 2), status, ack]);
+    }
+    await admin.query(
+      `INSERT INTO alerts (alert_id, patient_id, alert_time, alert_level, status, ack_time, alert_type, alert_detail)
+       VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, 'heart_rate', 'd')").join(', ')}`,
+      rows.flat(),
+    );
+    const store = createMysqlAlertStore({ ...db.config, stationId: 'ST-S', timeZone: 'UTC' });
+    const brute = async (from: number, now: number) => {
+      const f = new Date(from);
+      const t0 = new Date(now - 600_000);
+      const [r] = await admin.query<RowDataPacket[]>(
+        `SELECT COUNT(*) AS total, COUNT(CASE WHEN alert_level < 2 THEN 1 END) AS level1,
+           COUNT(CASE WHEN alert_level >= 2 THEN 1 END) AS level2,
+           COUNT(CASE WHEN status = 'pending' THEN 1 END) AS pending,
+           COUNT(CASE WHEN status = 'confirmed' THEN 1 END) AS confirmed,
+           COUNT(CASE WHEN status = 'resolved' THEN 1 END) AS resolved,
+           (SELECT COUNT(*) FROM alerts WHERE alert_time >= ? AND alert_time <= ?
+              AND (ack_time IS NULL OR ack_time > ?)) AS pending_then
+         FROM alerts WHERE alert_time >= ?`,
+        [new Date(from - 600_000), t0, t0, f],
+      );
+      const x = r[0]!;
+      return [
+        x.total,
+        x.level1,
+        x.level2,
+        x.pending,
+        x.confirmed,
+        x.resolved,
+        x.pending - x.pending_then,
+      ].map(Number);
+    };
+    const ranges = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
+    try {
+      for (const now of [base, base + 1234, base - 37 * 60_000 + 17, base - 3 * 86_400_000 + 59_999]) {
+        for (const [range, span] of Object.entries(ranges)) {
+          const s = await store.stats(range as keyof typeof ranges, now);
+          const got = [s.total, s.level1, s.level2, s.pending, s.confirmed, s.resolved, s.pendingChange];
+          expect(got, `${range} at ${new Date(now).toISOString()}`).toEqual(await brute(now - span, now));
+        }
+      }
+    } finally {
+      await store.close();
+      await admin.query('TRUNCATE TABLE alerts');
+      await admin.query('TRUNCATE TABLE alert_counts_hourly');
+    }
+  });
+
+  it('keeps the hourly counts exact through sink upserts, moved times, transitions and deletes', async () => {
+    await admin.query('TRUNCATE TABLE alerts');
+    await admin.query('TRUNCATE TABLE alert_counts_hourly');
+    const counts = async () => {
+      const [rows] = await admin.query<RowDataPacket[]>(
+        `SELECT DATE_FORMAT(hour_start, '%Y-%m-%d %H') AS h, alert_level AS l, status AS s, n
+           FROM alert_counts_hourly WHERE n <> 0 ORDER BY h, l, s`,
+      );
+      return rows.map((r) => `${r.h} L${r.l} ${r.s} ${r.n}`);
+    };
+    const truth = async () => {
+      const [rows] = await admin.query<RowDataPacket[]>(
+        `SELECT DATE_FORMAT(alert_time, '%Y-%m-%d %H') AS h, alert_level AS l, status AS s, COUNT(*) AS n
+           FROM alerts GROUP BY h, l, s ORDER BY h, l, s`,
+      );
+      return rows.map((r) => `${r.h} L${r.l} ${r.s} ${r.n}`);
+    };
+    const upsert = (id: string, time: string, level: number) =>
+      admin.query(
+        `INSERT INTO alerts (alert_id, patient_id, device_id, alert_time, alert_type, alert_detail, alert_level)
+         VALUES (?, 'P1', 'D1', ?, 'heart_rate', 'd', ?)
+         ON DUPLICATE KEY UPDATE alert_time = VALUES(alert_time), alert_level = VALUES(alert_level)`,
+        [id, time, level],
+      );
+    await upsert('a', '2026-11-20 10:59:59.999', 1);
+    await upsert('b', '2026-11-20 11:00:00.000', 1);
+    await upsert('c', '2026-11-20 11:30:00.000', 2);
+    expect(await counts()).toEqual([
+      '2026-11-20 10 L1 pending 1',
+      '2026-11-20 11 L1 pending 1',
+      '2026-11-20 11 L2 pending 1',
+    ]);
+    // the sink replays an alert unchanged: nothing moves
+    await upsert('c', '2026-11-20 11:30:00.000', 2);
+    // a late reading moves an alert into the previous hour
+    await upsert('b', '2026-11-20 10:59:00.000', 1);
+    // a nurse confirms, then resolves
+    await admin.query(
+      "UPDATE alerts SET status = 'confirmed', ack_time = '2026-11-20 11:31:00' WHERE alert_id = 'c'",
+    );
+    await admin.query("UPDATE alerts SET status = 'resolved' WHERE alert_id = 'c'");
+    expect(await counts()).toEqual(['2026-11-20 10 L1 pending 2', '2026-11-20 11 L2 resolved 1']);
+    await admin.query("DELETE FROM alerts WHERE alert_id = 'a'");
+    expect(await counts()).toEqual(await truth());
+    // a rebuild (what the setup command does after replacing the triggers) agrees
+    await admin.query('UPDATE alert_counts_hourly SET n = 99');
+    await rebuildAlertCounts(admin);
+    expect(await counts()).toEqual(['2026-11-20 10 L1 pending 1', '2026-11-20 11 L2 resolved 1']);
+    await admin.query('TRUNCATE TABLE alerts');
+    await admin.query('TRUNCATE TABLE alert_counts_hourly');
   });
 
   describe('errors', () => {

@@ -8,7 +8,9 @@ import { AlertStoreError } from '../alert-store-shared';
 export type MysqlQueryable = Pick<Connection, 'query' | 'execute'>;
 
 /** Columns the app reads or writes, per table (the RisingWave sink writes a subset of `alerts`). */
-export const REQUIRED_MYSQL_COLUMNS: Readonly<Record<'alerts' | 'alert_events', readonly string[]>> = {
+export const REQUIRED_MYSQL_COLUMNS: Readonly<
+  Record<'alerts' | 'alert_events' | 'alert_counts_hourly', readonly string[]>
+> = {
   alerts: [
     'alert_id',
     'patient_id',
@@ -42,6 +44,7 @@ export const REQUIRED_MYSQL_COLUMNS: Readonly<Record<'alerts' | 'alert_events', 
     'recorded_at',
     'message',
   ],
+  alert_counts_hourly: ['hour_start', 'alert_level', 'status', 'n'],
 };
 
 /** Where the schema lives when running from the repository (setup command, tests). */
@@ -80,6 +83,9 @@ export async function applyMysqlSchema(
   conn: MysqlQueryable,
   sqlText: string,
 ): Promise<{ statements: number }> {
+  // An older `alerts` (e.g. the demo's) is refused before anything is created on or beside it.
+  const before = (await checkMysqlSchema(conn)).filter((p) => !p.endsWith(' is missing'));
+  if (before.length > 0) throw new AlertStoreError('schema', before.join('; '));
   const statements = splitSqlStatements(sqlText);
   for (const [i, statement] of statements.entries()) {
     try {
@@ -108,7 +114,30 @@ export async function applyMysqlSchema(
   }
   const problems = await checkMysqlSchema(conn);
   if (problems.length > 0) throw new AlertStoreError('schema', problems.join('; '));
+  await rebuildAlertCounts(conn);
   return { statements: statements.length };
+}
+
+const REBUILD_COUNTS_SQL = `INSERT INTO alert_counts_hourly (hour_start, alert_level, status, n)
+  SELECT DATE_FORMAT(alert_time, '%Y-%m-%d %H:00:00') AS h, alert_level, status, COUNT(*)
+    FROM alerts GROUP BY h, alert_level, status`;
+
+/**
+ * Recomputes alert_counts_hourly from `alerts` (after its triggers were created or replaced, or after a
+ * bulk load with the triggers dropped). The tables are locked meanwhile, so no alert written by the sink
+ * is counted twice or missed; a 1,000,000-alert table takes a few seconds. `conn` must be one connection,
+ * not a pool: LOCK TABLES holds for the connection that took it.
+ */
+export async function rebuildAlertCounts(conn: MysqlQueryable): Promise<void> {
+  if ('getConnection' in conn)
+    throw new TypeError('rebuildAlertCounts needs a single connection, not a pool');
+  await conn.query('LOCK TABLES alerts READ, alert_counts_hourly WRITE');
+  try {
+    await conn.query('DELETE FROM alert_counts_hourly');
+    await conn.query(REBUILD_COUNTS_SQL);
+  } finally {
+    await conn.query('UNLOCK TABLES');
+  }
 }
 
 /**
@@ -119,7 +148,7 @@ export async function applyMysqlSchema(
 export async function checkMysqlSchema(conn: MysqlQueryable): Promise<string[]> {
   const [rows] = await conn.execute<RowDataPacket[]>(
     `SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events')`,
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events', 'alert_counts_hourly')`,
   );
   const have = new Map<string, Set<string>>();
   for (const r of rows) {
