@@ -14,9 +14,10 @@
 -- converted through the session time zone. The app's sessions run with time_zone '+00:00'.
 --
 -- The app's account needs only SELECT, INSERT, UPDATE on alerts, SELECT, INSERT on alert_events (the
--- audit is append-only) and SELECT on alert_counts_hourly. RisingWave's sink account needs SELECT, INSERT,
--- UPDATE on alerts (triggers run with their definer's rights). Creating the triggers needs the TRIGGER
--- privilege and, where binary logging is on, SUPER or log_bin_trust_function_creators = 1.
+-- audit is append-only) and SELECT on alert_counts_hourly and alert_patients. RisingWave's sink account
+-- needs SELECT, INSERT, UPDATE on alerts (triggers run with their definer's rights). Creating the
+-- triggers needs the TRIGGER privilege and, where binary logging is on, SUPER or
+-- log_bin_trust_function_creators = 1.
 
 CREATE TABLE IF NOT EXISTS alerts (
   -- Ids and the type are case- and byte-exact (utf8mb4_bin): compared, grouped and ordered exactly as the
@@ -87,6 +88,15 @@ CREATE TABLE IF NOT EXISTS alert_counts_hourly (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
   COMMENT = 'Alerts per hour, level and status: derived from alerts by triggers, never written otherwise';
 
+-- The patient search matches a substring of the patient id, which no index of `alerts` can seek; it is
+-- matched against this list of the ids that have alerts instead (a few hundred rows), then the alerts are
+-- read by patient (ix_alerts_patient_time). Kept by a trigger on insert, rebuilt with the counts.
+CREATE TABLE IF NOT EXISTS alert_patients (
+  patient_id VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  PRIMARY KEY (patient_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
+  COMMENT = 'Every patient_id found in alerts: derived by a trigger, never written otherwise';
+
 CREATE TABLE IF NOT EXISTS alert_events (
   event_id    BIGINT       NOT NULL AUTO_INCREMENT,
   alert_id    VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -130,6 +140,11 @@ CREATE TRIGGER alerts_count_insert AFTER INSERT ON alerts FOR EACH ROW
   INSERT INTO alert_counts_hourly (hour_start, alert_level, status, n)
   VALUES (DATE_FORMAT(NEW.alert_time, '%Y-%m-%d %H:00:00'), NEW.alert_level, NEW.status, 1)
   ON DUPLICATE KEY UPDATE n = n + 1;
+
+DROP TRIGGER IF EXISTS alerts_patient_insert;
+
+CREATE TRIGGER alerts_patient_insert AFTER INSERT ON alerts FOR EACH ROW
+  INSERT IGNORE INTO alert_patients (patient_id) VALUES (NEW.patient_id);
 
 DROP TRIGGER IF EXISTS alerts_count_update_old;
 

@@ -1,6 +1,7 @@
 // Every benchmark case, in the order `npm run bench` runs them.
 import type { BenchCase } from '../report';
 import { ackCase } from './ack';
+import { ackClickCase } from './ack-click';
 import { connectedCase } from './connected';
 import { coreCase } from './core';
 import { embeddedCase } from './embedded';
@@ -16,6 +17,7 @@ export const CASES: readonly BenchCase[] = [
   coreCase,
   memoryCase,
   ackCase,
+  ackClickCase,
   queriesCase,
   connectedCase,
   startupCase,

@@ -9,7 +9,7 @@ import type { TestDatabase } from '../../../../tests/support/mariadb';
 import { AlertStoreError } from '../alert-store-shared';
 import { CONTRACT_STATION, CONTRACT_TIME_ZONE, runAlertStoreContract } from '../alert-store.contract';
 import { createMysqlAlertStore } from './mysql-alert-store';
-import { applyMysqlSchema, checkMysqlSchema, mysqlSchemaPath, rebuildAlertCounts } from './mysql-schema';
+import { applyMysqlSchema, checkMysqlSchema, mysqlSchemaPath, rebuildAlertSummaries } from './mysql-schema';
 
 let db: TestDatabase;
 let admin: Connection;
@@ -30,6 +30,7 @@ runAlertStoreContract('mysql', async () => {
   await admin.query('TRUNCATE TABLE alerts');
   await admin.query('TRUNCATE TABLE alert_events');
   await admin.query('TRUNCATE TABLE alert_counts_hourly');
+  await admin.query('TRUNCATE TABLE alert_patients');
   const store = createMysqlAlertStore({
     ...db.config,
     stationId: CONTRACT_STATION,
@@ -42,7 +43,7 @@ describe('mysql alert store', () => {
   it('applies the schema file again without harm', async () => {
     const sql = await readFile(mysqlSchemaPath(), 'utf8');
     const res = await applyMysqlSchema(admin, sql);
-    expect(res.statements).toBe(15);
+    expect(res.statements).toBe(18);
     expect(await checkMysqlSchema(admin)).toEqual([]);
   });
 
@@ -105,10 +106,12 @@ describe('mysql alert store', () => {
     expect(ackedSince).toEqual({ key: 'ix_alerts_ack_time', extra: expect.stringContaining('Using index') });
     await admin.query('TRUNCATE TABLE alerts');
     await admin.query('TRUNCATE TABLE alert_counts_hourly');
+    await admin.query('TRUNCATE TABLE alert_patients');
   });
 
   it('searches patients the same way whether few or many match', async () => {
     await admin.query('TRUNCATE TABLE alerts');
+    await admin.query('TRUNCATE TABLE alert_patients');
     const now = Date.UTC(2026, 10, 20, 12, 0, 0);
     const rows = Array.from({ length: 120 }, (_, i) => [
       `q${i}`,
@@ -137,6 +140,7 @@ describe('mysql alert store', () => {
       await store.close();
       await admin.query('TRUNCATE TABLE alerts');
       await admin.query('TRUNCATE TABLE alert_counts_hourly');
+      await admin.query('TRUNCATE TABLE alert_patients');
     }
   });
 
@@ -198,6 +202,7 @@ describe('mysql alert store', () => {
       await store.close();
       await admin.query('TRUNCATE TABLE alerts');
       await admin.query('TRUNCATE TABLE alert_counts_hourly');
+      await admin.query('TRUNCATE TABLE alert_patients');
     }
   });
 
@@ -247,10 +252,11 @@ describe('mysql alert store', () => {
     expect(await counts()).toEqual(await truth());
     // a rebuild (what the setup command does after replacing the triggers) agrees
     await admin.query('UPDATE alert_counts_hourly SET n = 99');
-    await rebuildAlertCounts(admin);
+    await rebuildAlertSummaries(admin);
     expect(await counts()).toEqual(['2026-11-20 10 L1 pending 1', '2026-11-20 11 L2 resolved 1']);
     await admin.query('TRUNCATE TABLE alerts');
     await admin.query('TRUNCATE TABLE alert_counts_hourly');
+    await admin.query('TRUNCATE TABLE alert_patients');
   });
 
   describe('errors', () => {

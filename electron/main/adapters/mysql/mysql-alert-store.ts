@@ -168,7 +168,8 @@ const ACK_SQL = `SELECT d, rn, cnt FROM (
 const PING_SQL = `SELECT
     (SELECT COUNT(*) FROM (SELECT ${ALERT_COLUMNS}, ack_time, version FROM alerts LIMIT 1) a) AS a,
     (SELECT COUNT(*) FROM (SELECT ${EVENT_COLUMNS} FROM alert_events LIMIT 1) e) AS e,
-    (SELECT COUNT(*) FROM (SELECT hour_start, alert_level, status, n FROM alert_counts_hourly LIMIT 1) c) AS c`;
+    (SELECT COUNT(*) FROM (SELECT hour_start, alert_level, status, n FROM alert_counts_hourly LIMIT 1) c) AS c,
+    (SELECT COUNT(*) FROM (SELECT patient_id FROM alert_patients LIMIT 1) p) AS p`;
 
 export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAlertStore {
   const timeZone = resolveTimeZone(opts.timeZone);
@@ -220,7 +221,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
   /** Patient ids containing `search`, case-insensitive (the same test as the LIKE it replaces). */
   const matchingPatients = async (search: string): Promise<string[]> => {
     const needle = search.toLowerCase();
-    const rows = await exec<RowDataPacket[]>(pool, 'SELECT DISTINCT patient_id FROM alerts', []);
+    const rows = await exec<RowDataPacket[]>(pool, 'SELECT patient_id FROM alert_patients', []);
     return rows.map((r) => String(r.patient_id)).filter((id) => id.toLowerCase().includes(needle));
   };
 
@@ -358,9 +359,9 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         if (query.patientSearch !== undefined && query.patientSearch !== '') {
           // A substring match cannot seek an index, and riding the time index finds nothing fast when few
           // or no alerts match (a 1,000,000-alert week was scanned whole: seconds). So the ids are matched
-          // first, on the patients' distinct ids (a loose scan of ix_alerts_patient_time), and the list
-          // asks for those patients by equality; when many patients match, their alerts are dense enough
-          // for the time-ordered scan with the substring test.
+          // first, against alert_patients (every id that has alerts, kept by a trigger), and the list asks
+          // for those patients by equality; when many patients match, their alerts are dense enough for
+          // the time-ordered scan with the substring test.
           const ids = await matchingPatients(query.patientSearch);
           if (ids.length === 0) return { items: [], next: null };
           if (ids.length <= PATIENT_IN_LIST_MAX) {

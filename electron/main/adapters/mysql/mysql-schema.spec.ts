@@ -15,13 +15,14 @@ describe('splitSqlStatements', () => {
     ]);
   });
 
-  it('gives the schema file as fifteen statements, each splittable naively too', () => {
+  it('gives the schema file as eighteen statements, each splittable naively too', () => {
     const text = readFileSync(mysqlSchemaPath(), 'utf8');
     const statements = splitSqlStatements(text);
     const firstLine = (s: string) => s.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('--'));
     expect(statements.map(firstLine)).toEqual([
       'CREATE TABLE IF NOT EXISTS alerts (',
       'CREATE TABLE IF NOT EXISTS alert_counts_hourly (',
+      'CREATE TABLE IF NOT EXISTS alert_patients (',
       'CREATE TABLE IF NOT EXISTS alert_events (',
       'DROP TRIGGER IF EXISTS alert_events_no_update',
       'CREATE TRIGGER alert_events_no_update BEFORE UPDATE ON alert_events FOR EACH ROW',
@@ -29,6 +30,8 @@ describe('splitSqlStatements', () => {
       'CREATE TRIGGER alert_events_no_delete BEFORE DELETE ON alert_events FOR EACH ROW',
       'DROP TRIGGER IF EXISTS alerts_count_insert',
       'CREATE TRIGGER alerts_count_insert AFTER INSERT ON alerts FOR EACH ROW',
+      'DROP TRIGGER IF EXISTS alerts_patient_insert',
+      'CREATE TRIGGER alerts_patient_insert AFTER INSERT ON alerts FOR EACH ROW',
       'DROP TRIGGER IF EXISTS alerts_count_update_old',
       'CREATE TRIGGER alerts_count_update_old AFTER UPDATE ON alerts FOR EACH ROW',
       'DROP TRIGGER IF EXISTS alerts_count_update_new',

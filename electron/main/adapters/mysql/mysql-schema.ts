@@ -9,7 +9,7 @@ export type MysqlQueryable = Pick<Connection, 'query' | 'execute'>;
 
 /** Columns the app reads or writes, per table (the RisingWave sink writes a subset of `alerts`). */
 export const REQUIRED_MYSQL_COLUMNS: Readonly<
-  Record<'alerts' | 'alert_events' | 'alert_counts_hourly', readonly string[]>
+  Record<'alerts' | 'alert_events' | 'alert_counts_hourly' | 'alert_patients', readonly string[]>
 > = {
   alerts: [
     'alert_id',
@@ -45,6 +45,7 @@ export const REQUIRED_MYSQL_COLUMNS: Readonly<
     'message',
   ],
   alert_counts_hourly: ['hour_start', 'alert_level', 'status', 'n'],
+  alert_patients: ['patient_id'],
 };
 
 /** Where the schema lives when running from the repository (setup command, tests). */
@@ -114,7 +115,7 @@ export async function applyMysqlSchema(
   }
   const problems = await checkMysqlSchema(conn);
   if (problems.length > 0) throw new AlertStoreError('schema', problems.join('; '));
-  await rebuildAlertCounts(conn);
+  await rebuildAlertSummaries(conn);
   return { statements: statements.length };
 }
 
@@ -123,18 +124,20 @@ const REBUILD_COUNTS_SQL = `INSERT INTO alert_counts_hourly (hour_start, alert_l
     FROM alerts GROUP BY h, alert_level, status`;
 
 /**
- * Recomputes alert_counts_hourly from `alerts` (after its triggers were created or replaced, or after a
- * bulk load with the triggers dropped). The tables are locked meanwhile, so no alert written by the sink
- * is counted twice or missed; a 1,000,000-alert table takes a few seconds. `conn` must be one connection,
- * not a pool: LOCK TABLES holds for the connection that took it.
+ * Recomputes the tables derived from `alerts` by triggers, alert_counts_hourly and alert_patients (after
+ * the triggers were created or replaced, or after a bulk load with them dropped). The tables are locked
+ * meanwhile, so no alert written by the sink is counted twice or missed; a 1,000,000-alert table takes a
+ * few seconds. `conn` must be one connection, not a pool: LOCK TABLES holds for the connection that took it.
  */
-export async function rebuildAlertCounts(conn: MysqlQueryable): Promise<void> {
+export async function rebuildAlertSummaries(conn: MysqlQueryable): Promise<void> {
   if ('getConnection' in conn)
-    throw new TypeError('rebuildAlertCounts needs a single connection, not a pool');
-  await conn.query('LOCK TABLES alerts READ, alert_counts_hourly WRITE');
+    throw new TypeError('rebuildAlertSummaries needs a single connection, not a pool');
+  await conn.query('LOCK TABLES alerts READ, alert_counts_hourly WRITE, alert_patients WRITE');
   try {
     await conn.query('DELETE FROM alert_counts_hourly');
     await conn.query(REBUILD_COUNTS_SQL);
+    await conn.query('DELETE FROM alert_patients');
+    await conn.query('INSERT INTO alert_patients (patient_id) SELECT DISTINCT patient_id FROM alerts');
   } finally {
     await conn.query('UNLOCK TABLES');
   }
@@ -148,7 +151,7 @@ export async function rebuildAlertCounts(conn: MysqlQueryable): Promise<void> {
 export async function checkMysqlSchema(conn: MysqlQueryable): Promise<string[]> {
   const [rows] = await conn.execute<RowDataPacket[]>(
     `SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events', 'alert_counts_hourly')`,
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events', 'alert_counts_hourly', 'alert_patients')`,
   );
   const have = new Map<string, Set<string>>();
   for (const r of rows) {
