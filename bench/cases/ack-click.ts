@@ -1,9 +1,10 @@
 // Acknowledgement as a nurse does it: in Chromium, on the alerts screen of a station in connected mode
 // (tests/e2e/support/connected-station.ts: the web shell over a station core whose alert store is
 // MariaDB, PostgreSQL standing in for RisingWave), click Confirm (then Resolve) on the selected pending
-// alert and time until the detail panel shows the new status. The click goes over the WebSocket to
-// `alerts:acknowledge`, which answers only once the acknowledgement is in the SQLite cache and in MySQL
-// (`synced`), so the figure covers click → stored in both → shown. Checked afterwards in MySQL.
+// alert. Two times: until the station's answer arrives on the WebSocket — `alerts:acknowledge` answers
+// once the acknowledgement is in the SQLite cache and in MySQL (`synced`), the target's "stored locally
+// and in MySQL" — and until the detail panel shows the new status, painted (the core announces it as soon
+// as the local cache has it, so the nurse sees it before MySQL has answered). Checked in MySQL afterwards.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -74,10 +75,17 @@ async function startConnectedStation(log: (m: string) => void) {
   };
 }
 
-// In-page: click the button, resolve with the ms until the detail panel shows `label`, then one frame
-// (the nurse sees it painted). Passed as text: this file is type-checked without the DOM library.
+// In-page: click the button, resolve with the ms until the answer to the acknowledgement arrives on the
+// WebSocket and until the detail panel shows `label` and one frame more has been painted (the nurse sees
+// it). Passed as text: this file is type-checked without the DOM library.
 const CLICK_AND_WAIT = `(async ([button, label]) => {
   const status = () => document.querySelector('[data-testid="detail-status"]');
+  const ws = window.__benchSockets[window.__benchSockets.length - 1];
+  let answered = -1;
+  const onMessage = (e) => {
+    if (answered < 0 && typeof e.data === 'string' && e.data.includes('"synced":')) answered = performance.now();
+  };
+  ws.addEventListener('message', onMessage);
   const t0 = performance.now();
   document.querySelector('[data-testid="' + button + '"]').click();
   await new Promise((resolve, reject) => {
@@ -88,8 +96,22 @@ const CLICK_AND_WAIT = `(async ([button, label]) => {
     setTimeout(() => { obs.disconnect(); reject(new Error('no ' + label + ' after 10 s')); }, 10000);
   });
   await new Promise((r) => requestAnimationFrame(() => r()));
-  return performance.now() - t0;
+  const t1 = performance.now();
+  ws.removeEventListener('message', onMessage);
+  return { total: t1 - t0, answer: answered < 0 ? null : answered - t0 };
 })`;
+
+// Keeps the page's WebSocket(s) reachable, so the timing above can listen to the station's answers.
+const TRACK_SOCKETS = `(() => {
+  const Native = window.WebSocket;
+  window.__benchSockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__benchSockets.push(this);
+    }
+  };
+})()`;
 
 async function signIn(page: Page): Promise<void> {
   const dialog = page.getByTestId('sign-in-dialog');
@@ -109,9 +131,11 @@ export const ackClickCase: BenchCase = {
     const station = await startConnectedStation(log);
     const browser = await launchChromium();
     const clicks: number[] = [];
+    const answers: number[] = [];
     const acknowledged: string[] = [];
     try {
       const page = await newPage(browser);
+      await page.addInitScript({ content: TRACK_SOCKETS });
       await page.goto(`${station.url}/#/alerts`);
       await page.getByTestId('alert-list').waitFor();
       await signIn(page);
@@ -131,9 +155,18 @@ export const ackClickCase: BenchCase = {
           .filter({ hasText: /pending/i })
           .waitFor();
         await page.getByTestId('confirm-button').and(page.locator(':enabled')).waitFor();
-        clicks.push((await page.evaluate(`${CLICK_AND_WAIT}(['confirm-button', 'confirmed'])`)) as number);
-        await page.getByTestId('resolve-button').and(page.locator(':enabled')).waitFor();
-        clicks.push((await page.evaluate(`${CLICK_AND_WAIT}(['resolve-button', 'resolved'])`)) as number);
+        for (const [button, label] of [
+          ['confirm-button', 'confirmed'],
+          ['resolve-button', 'resolved'],
+        ] as const) {
+          await page.getByTestId(button).and(page.locator(':enabled')).waitFor();
+          const t = (await page.evaluate(`${CLICK_AND_WAIT}(['${button}', '${label}'])`)) as {
+            total: number;
+            answer: number | null;
+          };
+          clicks.push(t.total);
+          if (t.answer !== null) answers.push(t.answer);
+        }
         acknowledged.push(id);
         // let the list settle (the resolved row leaves the pending filter)
         await page.waitForTimeout(150);
@@ -156,9 +189,11 @@ export const ackClickCase: BenchCase = {
       await station.stop();
     }
     const s = roundSummary(summarize(clicks));
+    const a = roundSummary(summarize(answers));
     log(
       `${clicks.length} clicks on ${acknowledged.length} alerts: p50 ${formatMs(s.p50)} p99 ${formatMs(s.p99)} ms, ` +
-        `max ${formatMs(s.max)} ms; ${stored} of ${acknowledged.length} resolved by ${NURSE} in MySQL`,
+        `max ${formatMs(s.max)} ms (answer on the WebSocket p50 ${formatMs(a.p50)} p99 ${formatMs(a.p99)} ms); ` +
+        `${stored} of ${acknowledged.length} resolved by ${NURSE} in MySQL`,
     );
     if (stored !== acknowledged.length)
       throw new Error(`only ${stored} of ${acknowledged.length} acknowledged alerts are resolved in MySQL`);
@@ -168,14 +203,22 @@ export const ackClickCase: BenchCase = {
       rows: [
         {
           measure: 'Acknowledgement',
-          size: `click in Chromium → SQLite + MySQL → shown, connected (n=${clicks.length})`,
-          value: `${formatMs(s.p50)} / ${formatMs(s.p99)} ms`,
+          size: `click in Chromium → stored in SQLite + MySQL (the station's answer), connected (n=${answers.length})`,
+          value: `${formatMs(a.p50)} / ${formatMs(a.p99)} ms`,
           target: `p99 ≤ ${P99_TARGET} ms`,
-          status: atMost(s.p99, P99_TARGET),
-          data: { summary: s, alerts: acknowledged.length, storedInMysql: stored },
+          status: answers.length === clicks.length ? atMost(a.p99, P99_TARGET) : 'miss',
+          data: { summary: a, alerts: acknowledged.length, storedInMysql: stored },
+        },
+        {
+          measure: 'Acknowledgement',
+          size: 'click → new status painted (shown once stored locally)',
+          value: `${formatMs(s.p50)} / ${formatMs(s.p99)} ms`,
+          target: '',
+          status: 'info',
+          data: { summary: s },
         },
       ],
-      details: { clicks },
+      details: { clicks, answers },
     };
   },
 };

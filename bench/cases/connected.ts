@@ -6,15 +6,16 @@
 // Split into: produce → written by the stand-in (Kafka + bridge), written → the poll that read it started
 // (waiting for the poll: uniform over the interval, by design), poll start → notifier (query + core).
 // No RisingWave binary can be had here, so the middle stage is PostgreSQL and a single-threaded Node
-// bridge, not RisingWave: that stage's figure is the stand-in's, not RisingWave's.
+// bridge, not RisingWave: that stage's figure is the stand-in's, not RisingWave's. The devices and the
+// stand-in run in a child process (bench/support/connected-feed.ts), as they are other machines on a
+// ward: in one process their work at 200+ beds delayed the station's poll timer.
 // Probes and the simulated nurse as in the embedded case (see there).
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import mysql from 'mysql2/promise';
 import pg from 'pg';
-import type { Alert, Reading } from '../../shared/domain/types';
-import { createWardSimulator } from '../../shared/simulator/ward-simulator';
-import { KafkaReadingProducer } from '../../electron/main/adapters/kafka/kafka-reading-producer';
+import type { Alert } from '../../shared/domain/types';
 import { createMysqlAlertStore } from '../../electron/main/adapters/mysql/mysql-alert-store';
 import {
   RISINGWAVE_SQL,
@@ -27,7 +28,6 @@ import { StationCore } from '../../electron/main/core/station-core';
 import { ensureKafka, uniqueTopic } from '../../tests/support/kafka';
 import { createTestDatabase } from '../../tests/support/mariadb';
 import { createTestPgDatabase } from '../../tests/support/postgres';
-import { startRisingWaveBridge } from '../../tests/support/risingwave-bridge';
 import { atMost, type BenchCase, type ResultRow } from '../report';
 import { formatMs, roundSummary, summarize, type Summary } from '../stats';
 import {
@@ -37,6 +37,7 @@ import {
   serializeEvents,
   tempDir,
 } from '../support/station';
+import type { FeedConfig, FeedMessage } from '../support/connected-feed';
 
 const POLL_MS = 1000;
 const SLACK_MS = 200;
@@ -58,11 +59,38 @@ interface WardRun {
   bridgeBacklogAtEnd: number;
 }
 
-const PROBES: ((r: Reading) => Reading)[] = [
-  (r) => ({ ...r, heartRate: 140 }),
-  (r) => ({ ...r, bloodOxygen: 89 }),
-  (r) => ({ ...r, bloodGlucose: 9.5 }),
-];
+const FEED = fileURLToPath(new URL('../support/connected-feed.ts', import.meta.url));
+
+interface Feed {
+  /** the feed's counters, as last reported (every 250 ms) */
+  stats: { published: number; consumed: number };
+  stop(): Promise<void>;
+}
+
+function startFeed(cfg: FeedConfig, onMessage: (m: FeedMessage) => void): Promise<Feed> {
+  const child = fork(FEED, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const stats = { published: 0, consumed: 0 };
+  const stopped = new Promise<void>((r) => child.once('exit', () => r()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`the connected feed exited (${code}) before it was ready`)),
+    );
+    child.on('message', (m: FeedMessage) => {
+      if (m.type === 'stats') Object.assign(stats, { published: m.published, consumed: m.consumed });
+      else if (m.type === 'ready')
+        resolve({
+          stats,
+          async stop() {
+            child.send({ type: 'stop' });
+            const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            await stopped;
+            clearTimeout(killer);
+          },
+        });
+      else onMessage(m);
+    });
+  });
+}
 
 async function runWard(
   beds: number,
@@ -81,8 +109,6 @@ async function runWard(
 
   const pgdb = await createTestPgDatabase('ns_bench');
   const mydb = await createTestDatabase({ applySchema: true });
-  const sinkPool = mysql.createPool({ ...mydb.config, connectionLimit: 2, timezone: 'Z' });
-  sinkPool.pool.on('connection', (c) => c.query("SET time_zone = '+00:00'", () => undefined));
   const tmp = tempDir('connected');
 
   const publishedAt = new Map<string, number>();
@@ -97,18 +123,28 @@ async function runWard(
   const event: number[] = [];
   const toResolve: string[] = [];
 
-  const bridge = await startRisingWaveBridge({
-    brokers,
-    topic,
-    pg: pgdb.pool,
-    mysql: sinkPool,
-    timeZone: 'UTC',
-    groupId: `ns-bench-${topic}`,
-    onWritten: (alerts) => {
-      const t = wall();
-      for (const a of alerts) writtenAt.set(a.alertId, t);
+  // Devices and the stand-in run in a child process, so their work does not delay the station's timers.
+  const feed = await startFeed(
+    {
+      beds,
+      brokers,
+      topic,
+      groupId: `ns-bench-${topic}`,
+      pg: {
+        host: pgdb.host,
+        port: pgdb.port,
+        user: pgdb.user,
+        password: pgdb.password,
+        database: pgdb.database,
+      },
+      mysql: { ...mydb.config },
+      probeEveryMs: PROBE_EVERY_MS,
     },
-  });
+    (m) => {
+      if (m.type === 'published') for (const k of m.keys) publishedAt.set(k, m.t);
+      else if (m.type === 'written') for (const id of m.alertIds) writtenAt.set(id, m.t);
+    },
+  );
 
   const vitals = createRisingWaveVitalsSource({
     host: pgdb.host,
@@ -182,38 +218,6 @@ async function runWard(
     }
   });
 
-  const producer = new KafkaReadingProducer({
-    brokers,
-    topic,
-    timeZone: 'UTC',
-    clientId: 'ns-bench-devices',
-  });
-  await producer.start();
-  const sim = createWardSimulator({ beds, seed: 3, startTime: Date.now() });
-  let lastProbe = 0;
-  let probes = 0;
-  const probeBeds = Math.min(beds, 24);
-  const devices = setInterval(() => {
-    const now = Date.now();
-    const readings: Reading[] = [];
-    for (const ev of sim.nextBatch(now)) {
-      if (ev.kind === 'garbage') {
-        producer.publishRaw(ev.patientId, ev.raw);
-        continue;
-      }
-      let r = ev.reading;
-      if (now - lastProbe >= PROBE_EVERY_MS && r.patientId === sim.beds[probes % probeBeds]?.patientId) {
-        r = PROBES[(probes + Math.floor(probes / probeBeds)) % PROBES.length]!(r);
-        lastProbe = now;
-        probes++;
-      }
-      readings.push(r);
-    }
-    const t = wall();
-    for (const r of readings) publishedAt.set(`${r.patientId}|${r.measureTime}`, t);
-    producer.publish(readings);
-  }, 100);
-
   await core.start();
   await core.handlers['session:sign-in']({ nurse: 'Bench Nurse' });
   const nurse = setInterval(() => {
@@ -227,26 +231,23 @@ async function runWard(
 
   // the consumer group takes a few seconds to join; measure from when readings flow end to end
   const ready = Date.now();
-  while (bridge.stats.consumed === 0 && Date.now() - ready < 60_000)
+  while (feed.stats.consumed === 0 && Date.now() - ready < 60_000)
     await new Promise((r) => setTimeout(r, 200));
   await new Promise((r) => setTimeout(r, 5000));
-  const consumed0 = bridge.stats.consumed;
-  const produced0 = producer.stats().published;
+  const consumed0 = feed.stats.consumed;
+  const produced0 = feed.stats.published;
   recording = true;
   log(`${beds} beds: recording for ${seconds} s`);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   recording = false;
-  const produced = producer.stats().published - produced0;
-  const consumed = bridge.stats.consumed - consumed0;
-  const backlog = producer.stats().published - bridge.stats.consumed;
+  const produced = feed.stats.published - produced0;
+  const consumed = feed.stats.consumed - consumed0;
+  const backlog = feed.stats.published - feed.stats.consumed;
 
-  clearInterval(devices);
   clearInterval(nurse);
   await core.stop();
   await store.close();
-  await producer.close(5000);
-  await bridge.stop();
-  await sinkPool.end();
+  await feed.stop();
   cache.close();
   db.close();
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
