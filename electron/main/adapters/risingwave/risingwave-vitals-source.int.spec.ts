@@ -424,6 +424,36 @@ describe('RisingWave vitals source (PostgreSQL stand-in)', () => {
     expect(delivered[1]!.alertId).toBe(md5(`P1|signal_loss|${Math.floor((BASE + 70_000) / 30_000) * 30}`));
   });
 
+  it('polls at a fixed rate: a slow poll does not stretch the period', async () => {
+    const delays: number[] = [];
+    const recording: Clock = {
+      now: () => clock.now(),
+      setTimeout: (fn, ms) => {
+        delays.push(ms);
+        return clock.setTimeout(fn, ms);
+      },
+      clearTimeout: (h) => clock.clearTimeout(h),
+    };
+    // every statement takes 100 ms of (fake) time
+    pool.failWhen = () => {
+      clock.advance(100);
+      return false;
+    };
+    const s = makeSource({ pollIntervalMs: 1_000 }, recording);
+    await s.start();
+    const pollMs = clock.now() - BASE;
+    expect(pollMs).toBeGreaterThanOrEqual(200);
+    expect(delays).toEqual([1_000 - pollMs]);
+    // a poll slower than the interval: the next one follows after the minimum gap, not at once
+    pool.failWhen = () => {
+      clock.advance(600);
+      return false;
+    };
+    clock.advance(delays[0]!);
+    await vi.waitFor(() => expect(delays).toHaveLength(2));
+    expect(delays[1]).toBe(100);
+  });
+
   it('reports health transitions and retries with backoff (1 s doubling to 30 s)', async () => {
     const delays: number[] = [];
     const recording: Clock = {

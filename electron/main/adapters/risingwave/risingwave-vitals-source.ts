@@ -89,6 +89,7 @@ const MAX_SEED_ROWS = literalLimit(50_000);
 /** 7 days of 1-minute buckets: the longest range the contract allows */
 const MAX_TREND_ROWS = literalLimit(7 * 24 * 60 + 1);
 const BACKOFF_START_MS = 1_000;
+const MIN_POLL_GAP_MS = 100;
 const BACKOFF_CAP_MS = 30_000;
 const SEED_WINDOW_MS = 10 * 60_000;
 
@@ -210,6 +211,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   /** bumped by start() and stop(), so a poll finishing after a restart cannot start a second loop */
   let generation = 0;
   let failures = 0;
+  let lastPollStart = 0;
   let isRisingWave: boolean | null = null;
   let lastLogged: string | null = null;
   /** serializes polls: the timer's and pollNow()'s never overlap */
@@ -532,6 +534,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   /** One guarded poll: never throws; updates health and the failure count. */
   async function guardedPoll(): Promise<void> {
     if (!running) return;
+    lastPollStart = clock.now();
     try {
       await detectServer();
       await pollOnce();
@@ -549,8 +552,14 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
 
   function schedule(gen: number): void {
     if (!running || gen !== generation) return;
+    // Polls start every pollIntervalMs (fixed rate): waiting the full interval after each poll ended
+    // stretched the period by the poll's own duration, which grows with the ward. At least
+    // MIN_POLL_GAP_MS apart, so a slow server is not polled back to back.
+    const sinceStart = clock.now() - lastPollStart;
     const delay =
-      failures === 0 ? pollIntervalMs : Math.min(BACKOFF_START_MS * 2 ** (failures - 1), BACKOFF_CAP_MS);
+      failures === 0
+        ? Math.max(Math.min(MIN_POLL_GAP_MS, pollIntervalMs), pollIntervalMs - sinceStart)
+        : Math.min(BACKOFF_START_MS * 2 ** (failures - 1), BACKOFF_CAP_MS);
     timer = clock.setTimeout(() => {
       timer = null;
       const next = () => schedule(gen);
