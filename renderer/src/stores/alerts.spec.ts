@@ -181,6 +181,33 @@ describe('useAlertsStore', () => {
     expect(store.moveSelection(-1)).toBe('a5');
   });
 
+  it("fetches the selected alert's history once per burst of changes, and not for its own acknowledgement", async () => {
+    const { store } = await setup({
+      // like the core: the change is announced (locally stored, then synced) before the answer
+      'alerts:acknowledge': ({ alertId }) => {
+        const next = { ...db.get(alertId)!, status: 'confirmed', handleBy: 'Ann' } as Alert;
+        db.set(alertId, next);
+        station.emit('alerts:changed', [next]);
+        station.emit('alerts:changed', [next]);
+        return ok({ alert: next, synced: true, record: record(next, 'confirm') } satisfies AckOutcome);
+      },
+    });
+    store.start();
+    await flush(10);
+    store.select('a5');
+    await flush();
+    const gets = () => station.callsOf('alerts:get').length;
+    const afterSelect = gets();
+    await store.acknowledge('confirm');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(gets()).toBe(afterSelect);
+    expect(store.detail?.history).toHaveLength(1);
+    // another station resolves it: three events, one fetch
+    for (let i = 0; i < 3; i++) station.emit('alerts:changed', [{ ...db.get('a5')!, status: 'resolved' }]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(gets()).toBe(afterSelect + 1);
+  });
+
   it('j from nothing selected starts at the top', async () => {
     const { store } = await setup();
     await store.reload();

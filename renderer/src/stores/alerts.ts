@@ -9,6 +9,8 @@ import { compareAlerts, mergeAlerts, type AlertFilters, type Cursor } from '../l
 import { useStationStore } from './station';
 
 export const PAGE_SIZE = 200;
+/** how long the detail waits for more changes of the selected alert before fetching its history */
+const DETAIL_REFRESH_MS = 250;
 
 export type AckFeedback =
   | { kind: 'synced'; alertId: string; action: AckAction; nurse: string; at: number }
@@ -145,7 +147,19 @@ export const useAlertsStore = defineStore('alerts', () => {
     }, 3000);
   }
 
-  function applyAlerts(incoming: Alert[]): void {
+  // The selected alert's handling history is fetched again when the alert changes, once per burst of
+  // changes, and not while this station's own acknowledgement is in flight: its answer carries the new
+  // history record (an acknowledgement otherwise set off three detail requests, competing with it).
+  let detailRefresh: ReturnType<typeof setTimeout> | null = null;
+  function scheduleDetailRefresh(alertId: string): void {
+    if (detailRefresh !== null) clearTimeout(detailRefresh);
+    detailRefresh = setTimeout(() => {
+      detailRefresh = null;
+      if (selectedId.value === alertId) void fetchDetail(alertId, false);
+    }, DETAIL_REFRESH_MS);
+  }
+
+  function applyAlerts(incoming: Alert[], opts: { refreshDetail?: boolean } = {}): void {
     if (incoming.length === 0) return;
     const before = selectedIndex.value;
     const merged = mergeAlerts(items.value, incoming, filters.value, Date.now(), next.value === null);
@@ -162,7 +176,7 @@ export const useAlertsStore = defineStore('alerts', () => {
       if (mine) {
         detail.value = { ...d, alert: mine };
         // The handling history lives in the detail; fetch it again without blanking the panel.
-        void fetchDetail(sel, false);
+        if (opts.refreshDetail !== false && acking.value === null) scheduleDetailRefresh(sel);
       }
     }
     scheduleStats();
@@ -242,7 +256,7 @@ export const useAlertsStore = defineStore('alerts', () => {
       const base = { alertId, action, nurse: record.nurse, at: record.ackTime };
       feedback.value = synced ? { kind: 'synced', ...base } : { kind: 'queued', ...base };
       if (selectedId.value === alertId) note.value = '';
-      applyAlerts([alert]);
+      applyAlerts([alert], { refreshDetail: false });
       if (detail.value?.alert.alertId === alertId) {
         detail.value = { ...detail.value, alert, history: [...detail.value.history, record] };
       }
