@@ -114,6 +114,18 @@ describe('RisingWave vitals source (PostgreSQL stand-in)', () => {
   let healthLog: BackendHealth[];
   let pool: { failing: boolean; failWhen?: (sql: string) => boolean };
 
+  /** The test's fake clock, recording the delay of every timer set on it. */
+  function delayRecordingClock(delays: number[]): Clock {
+    return {
+      now: () => clock.now(),
+      setTimeout: (fn, ms) => {
+        delays.push(ms);
+        return clock.setTimeout(fn, ms);
+      },
+      clearTimeout: (h) => clock.clearTimeout(h),
+    };
+  }
+
   function makeSource(extra: Partial<RisingWaveVitalsSourceOptions> = {}, theClock: Clock = clock) {
     const s = createRisingWaveVitalsSource({
       host: db.host,
@@ -426,14 +438,7 @@ describe('RisingWave vitals source (PostgreSQL stand-in)', () => {
 
   it('polls at a fixed rate: a slow poll does not stretch the period', async () => {
     const delays: number[] = [];
-    const recording: Clock = {
-      now: () => clock.now(),
-      setTimeout: (fn, ms) => {
-        delays.push(ms);
-        return clock.setTimeout(fn, ms);
-      },
-      clearTimeout: (h) => clock.clearTimeout(h),
-    };
+    const recording = delayRecordingClock(delays);
     // every statement takes 100 ms of (fake) time
     pool.failWhen = () => {
       clock.advance(100);
@@ -456,14 +461,7 @@ describe('RisingWave vitals source (PostgreSQL stand-in)', () => {
 
   it('reports health transitions and retries with backoff (1 s doubling to 30 s)', async () => {
     const delays: number[] = [];
-    const recording: Clock = {
-      now: () => clock.now(),
-      setTimeout: (fn, ms) => {
-        delays.push(ms);
-        return clock.setTimeout(fn, ms);
-      },
-      clearTimeout: (h) => clock.clearTimeout(h),
-    };
+    const recording = delayRecordingClock(delays);
     pool.failing = true;
     const s = makeSource({ pollIntervalMs: 1_000 }, recording);
     await s.start();
