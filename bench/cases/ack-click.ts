@@ -1,6 +1,6 @@
 // Acknowledgement as a nurse does it: in Chromium, on the alerts screen of a station in connected mode
 // (tests/e2e/support/connected-station.ts: the web shell over a station core whose alert store is
-// MariaDB, PostgreSQL standing in for RisingWave), click Confirm (then Resolve) on the selected pending
+// MariaDB — reached directly, `--direct-mysql` — PostgreSQL standing in for RisingWave), click Confirm (then Resolve) on the selected pending
 // alert. Two times: until the station's answer arrives on the WebSocket — `alerts:acknowledge` answers
 // once the acknowledgement is in the SQLite cache and in MySQL (`synced`), the target's "stored locally
 // and in MySQL" — and until the detail panel shows the new status, painted (the core announces it as soon
@@ -40,6 +40,7 @@ async function startConnectedStation(log: (m: string) => void) {
       String(port),
       '--control',
       String(control),
+      '--direct-mysql',
     ],
     { cwd: ROOT, env: { ...process.env, NURSE_STATION_LOG: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

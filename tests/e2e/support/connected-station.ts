@@ -16,7 +16,15 @@ import { createTestDatabase } from '../../support/mariadb';
 import { createTestPgDatabase } from '../../support/postgres';
 import { startRisingWaveBridge } from '../../support/risingwave-bridge';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, control: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    control: { type: 'string' },
+    // benchmarks: the station talks to MariaDB directly (the proxy shares this process's event loop,
+    // so every MySQL round trip would wait for whatever else the station is doing)
+    'direct-mysql': { type: 'boolean' },
+  },
+});
 const port = Number(values.port ?? 5198);
 const controlPort = Number(values.control ?? 5196);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -88,7 +96,7 @@ const host = await createStationHost({
   env: {
     NURSE_STATION_MODE: 'connected',
     NURSE_STATION_RW_URL: `postgres://${enc(pgdb.user)}@${pgdb.host}:${pgdb.port}/${pgdb.database}`,
-    NURSE_STATION_MYSQL_URL: `mysql://${enc(mydb.config.user)}:${enc(mydb.config.password)}@127.0.0.1:${proxyPort}/${mydb.config.database}`,
+    NURSE_STATION_MYSQL_URL: `mysql://${enc(mydb.config.user)}:${enc(mydb.config.password)}@127.0.0.1:${values['direct-mysql'] ? mydb.config.port : proxyPort}/${mydb.config.database}`,
   },
 });
 const shell = await startWebShell({ host, staticDir: join(root, 'out/renderer'), port });
