@@ -8,14 +8,13 @@ import { openStationDatabase } from '../../electron/main/adapters/sqlite/open-da
 import { createSqliteAckCache } from '../../electron/main/adapters/sqlite/sqlite-ack-cache';
 import { createMysqlAlertStore } from '../../electron/main/adapters/mysql/mysql-alert-store';
 import { systemClock, type AckCache, type AlertStore } from '../../electron/main/core/ports';
-import { StationCore } from '../../electron/main/core/station-core';
 import { atMost, type BenchCase, type ResultRow } from '../report';
 import { formatMs, roundSummary, summarize, type Summary } from '../stats';
 import { mysqlBench } from '../support/mysql-bench';
 import {
   BENCH_STATION,
   RecordingNotifier,
-  defaultSettingsPort,
+  connectedBenchCore,
   idleVitalsSource,
   tempDir,
 } from '../support/station';
@@ -64,21 +63,11 @@ async function ackRun(
       return r;
     },
   };
-  const core = new StationCore({
+  const core = connectedBenchCore({
     vitals: idleVitalsSource(systemClock),
     alerts,
     cache,
     notifier: new RecordingNotifier(),
-    clock: systemClock,
-    settings: defaultSettingsPort(),
-    info: {
-      mode: 'connected',
-      stationId: BENCH_STATION,
-      version: 'bench',
-      wardTimeZone: 'UTC',
-      shell: 'web',
-    },
-    recordFeedInStore: false,
   });
   const s0 = performance.now();
   await core.start();

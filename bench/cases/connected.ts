@@ -24,7 +24,6 @@ import {
 import { openStationDatabase } from '../../electron/main/adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../../electron/main/adapters/sqlite/sqlite-ack-cache';
 import { systemClock } from '../../electron/main/core/ports';
-import { StationCore } from '../../electron/main/core/station-core';
 import { ensureKafka, uniqueTopic } from '../../tests/support/kafka';
 import { createTestDatabase } from '../../tests/support/mariadb';
 import { createTestPgDatabase } from '../../tests/support/postgres';
@@ -33,7 +32,7 @@ import { formatMs, roundSummary, summarize, type Summary } from '../stats';
 import {
   BENCH_STATION,
   RecordingNotifier,
-  defaultSettingsPort,
+  connectedBenchCore,
   serializeEvents,
   tempDir,
 } from '../support/station';
@@ -213,22 +212,7 @@ async function runWard(
       deliver.push(t - Math.max(lastPollStart, written));
     }
   });
-  const core = new StationCore({
-    vitals,
-    alerts: store,
-    cache,
-    notifier,
-    clock: systemClock,
-    settings: defaultSettingsPort(),
-    info: {
-      mode: 'connected',
-      stationId: BENCH_STATION,
-      version: 'bench',
-      wardTimeZone: 'UTC',
-      shell: 'web',
-    },
-    recordFeedInStore: false,
-  });
+  const core = connectedBenchCore({ vitals, alerts: store, cache, notifier });
   serializeEvents(core);
   core.on((name, payload) => {
     if (name !== 'alerts:new') return;

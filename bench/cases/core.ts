@@ -9,7 +9,6 @@ import { openStationDatabase } from '../../electron/main/adapters/sqlite/open-da
 import { createSqliteAckCache } from '../../electron/main/adapters/sqlite/sqlite-ack-cache';
 import { createSqliteAlertStore } from '../../electron/main/adapters/sqlite/sqlite-alert-store';
 import { systemClock } from '../../electron/main/core/ports';
-import { StationCore } from '../../electron/main/core/station-core';
 import type { BenchCase, ResultRow } from '../report';
 import { formatMs, roundSummary, summarize, type Summary } from '../stats';
 import { timeRepeated } from '../support/mysql-bench';
@@ -17,7 +16,7 @@ import {
   BENCH_STATION,
   RecordingNotifier,
   ScriptedVitalsSource,
-  defaultSettingsPort,
+  connectedBenchCore,
   tempDir,
 } from '../support/station';
 
@@ -74,22 +73,11 @@ async function measure(
   const snapshots = Array.from({ length: beds }, (_, i) => bed(i, now));
   const vitals = new ScriptedVitalsSource(systemClock, snapshots);
   const alerts = createSqliteAlertStore(db, { stationId: BENCH_STATION, timeZone: 'UTC' });
-  const core = new StationCore({
+  const core = connectedBenchCore({
     vitals,
     alerts,
     cache: createSqliteAckCache(db),
     notifier: new RecordingNotifier(),
-    clock: systemClock,
-    settings: defaultSettingsPort(),
-    info: {
-      mode: 'connected',
-      stationId: BENCH_STATION,
-      version: 'bench',
-      wardTimeZone: 'UTC',
-      shell: 'web',
-    },
-    // the feed is not written anywhere: only the core's own work is timed
-    recordFeedInStore: false,
   });
   await core.start();
   for (let k = 0; k < pending; k += 1000) {

@@ -20,7 +20,14 @@ import { openStationDatabase } from '../../electron/main/adapters/sqlite/open-da
 import { createSqliteAckCache } from '../../electron/main/adapters/sqlite/sqlite-ack-cache';
 import { createSqliteAlertStore } from '../../electron/main/adapters/sqlite/sqlite-alert-store';
 import { DEFAULT_SETTINGS } from '../../electron/main/config/settings-store';
-import type { AckCache, AlertStore, Clock, Notifier, VitalsSource } from '../../electron/main/core/ports';
+import {
+  systemClock,
+  type AckCache,
+  type AlertStore,
+  type Clock,
+  type Notifier,
+  type VitalsSource,
+} from '../../electron/main/core/ports';
 import { StationCore, type SettingsPort } from '../../electron/main/core/station-core';
 
 export const BENCH_STATION = 'BENCH-1';
@@ -109,6 +116,31 @@ export function simulatorStation(opts: {
 }
 
 /** The main process serializes every event for its renderer (IPC or WebSocket): so does the bench. */
+/**
+ * A station core as the connected-mode cases run it: real clock, default settings, and the feed not
+ * written to the alert store (RisingWave's sink does that on a ward), so only the core's work is timed.
+ */
+export function connectedBenchCore(ports: {
+  vitals: VitalsSource;
+  alerts: AlertStore;
+  cache: AckCache;
+  notifier: Notifier;
+}): StationCore {
+  return new StationCore({
+    ...ports,
+    clock: systemClock,
+    settings: defaultSettingsPort(),
+    info: {
+      mode: 'connected',
+      stationId: BENCH_STATION,
+      version: 'bench',
+      wardTimeZone: BENCH_TIME_ZONE,
+      shell: 'web',
+    },
+    recordFeedInStore: false,
+  });
+}
+
 export function serializeEvents(core: StationCore): () => number {
   let bytes = 0;
   core.on((event, payload) => {
