@@ -74,6 +74,8 @@ export default defineConfig({
     plugins: [vue(), cspMetaPlugin()],
     build: {
       outDir: at('out/renderer'),
+      // NURSE_STATION_PROFILE_BUILD=1: readable names in Chromium's CPU profiles (bench/experiments)
+      ...(process.env.NURSE_STATION_PROFILE_BUILD === '1' ? { minify: false, sourcemap: true } : {}),
       rollupOptions: { input: { index: at('renderer/index.html') } },
     },
   },

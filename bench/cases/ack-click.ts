@@ -1,7 +1,8 @@
 // Acknowledgement as a nurse does it: in Chromium, on the alerts screen of a station in connected mode
 // (tests/e2e/support/connected-station.ts: the web shell over a station core whose alert store is
-// MariaDB — reached directly, `--direct-mysql` — PostgreSQL standing in for RisingWave), click Confirm (then Resolve) on the selected pending
-// alert. Two times: until the station's answer arrives on the WebSocket — `alerts:acknowledge` answers
+// MariaDB — reached directly, `--direct-mysql` — PostgreSQL standing in for RisingWave, fed by a
+// simulated ward in a process of its own, `--feed-process`, as devices, RisingWave and its sink are
+// other machines on a ward), click Confirm (then Resolve) on the selected pending alert. Two times: until the station's answer arrives on the WebSocket — `alerts:acknowledge` answers
 // once the acknowledgement is in the SQLite cache and in MySQL (`synced`), the target's "stored locally
 // and in MySQL" — and until the detail panel shows the new status, painted (the core announces it as soon
 // as the local cache has it, so the nurse sees it before MySQL has answered). Checked in MySQL afterwards.
@@ -28,7 +29,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startConnectedStation(log: (m: string) => void) {
+export async function startConnectedStation(log: (m: string) => void) {
   const [port, control] = await Promise.all([freePort(), freePort()]);
   const child = spawn(
     process.execPath,
@@ -41,6 +42,10 @@ async function startConnectedStation(log: (m: string) => void) {
       '--control',
       String(control),
       '--direct-mysql',
+      '--feed-process',
+      // 24 beds raise enough alerts for 120 clicks without waiting
+      '--beds',
+      '24',
     ],
     { cwd: ROOT, env: { ...process.env, NURSE_STATION_LOG: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -79,7 +84,7 @@ async function startConnectedStation(log: (m: string) => void) {
 // In-page: click the button, resolve with the ms until the answer to the acknowledgement arrives on the
 // WebSocket and until the detail panel shows `label` and one frame more has been painted (the nurse sees
 // it). Passed as text: this file is type-checked without the DOM library.
-const CLICK_AND_WAIT = `(async ([button, label]) => {
+export const CLICK_AND_WAIT = `(async ([button, label]) => {
   const status = () => document.querySelector('[data-testid="detail-status"]');
   const ws = window.__benchSockets[window.__benchSockets.length - 1];
   let answered = -1;
@@ -109,8 +114,10 @@ const CLICK_AND_WAIT = `(async ([button, label]) => {
   return { total: t1 - t0, answer: answered < 0 ? null : answered - t0 };
 })`;
 
+const AFTER_TWO_FRAMES = `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())))`;
+
 // Keeps the page's WebSocket(s) reachable, so the timing above can listen to the station's answers.
-const TRACK_SOCKETS = `(() => {
+export const TRACK_SOCKETS = `(() => {
   const Native = window.WebSocket;
   window.__benchSockets = [];
   window.WebSocket = class extends Native {
@@ -121,7 +128,7 @@ const TRACK_SOCKETS = `(() => {
   };
 })()`;
 
-async function signIn(page: Page): Promise<void> {
+export async function signIn(page: Page): Promise<void> {
   const dialog = page.getByTestId('sign-in-dialog');
   if (!(await dialog.isVisible())) await page.getByTestId('sign-in-button').click();
   await page.getByTestId('nurse-name-input').fill(NURSE);
@@ -135,12 +142,17 @@ export const ackClickCase: BenchCase = {
   async run({ quick, log }) {
     ensureBuilt(log);
     // the 8-bed connected station raises a few alerts a minute: 60 clicks use up its warm-up backlog
-    const wanted = quick ? 20 : 60;
+    const wanted = quick ? 20 : 120;
     const station = await startConnectedStation(log);
     const browser = await launchChromium();
     const clicks: number[] = [];
     const answers: number[] = [];
     const acknowledged: string[] = [];
+    // The station's first acknowledgement (statements prepared on a new MySQL connection, code paths
+    // compiled) is reported apart, not in the percentiles.
+    let warmUp = true;
+    const warmUpClicks: number[] = [];
+    const warmUpAnswers: number[] = [];
     try {
       const page = await newPage(browser);
       await page.addInitScript({ content: TRACK_SOCKETS });
@@ -163,6 +175,10 @@ export const ackClickCase: BenchCase = {
           .filter({ hasText: /pending/i })
           .waitFor();
         await page.getByTestId('confirm-button').and(page.locator(':enabled')).waitFor();
+        // as a nurse, read the alert first: its detail (reading, limits, trend chart) loaded and drawn
+        await page.locator('[data-testid="alert-detail"][aria-busy="false"]').waitFor();
+        await page.evaluate(AFTER_TWO_FRAMES);
+        const timed = !warmUp;
         for (const [button, label] of [
           ['confirm-button', 'confirmed'],
           ['resolve-button', 'resolved'],
@@ -172,9 +188,15 @@ export const ackClickCase: BenchCase = {
             total: number;
             answer: number | null;
           };
-          clicks.push(t.total);
-          if (t.answer !== null) answers.push(t.answer);
+          if (timed) {
+            clicks.push(t.total);
+            if (t.answer !== null) answers.push(t.answer);
+          } else {
+            warmUpClicks.push(t.total);
+            if (t.answer !== null) warmUpAnswers.push(t.answer);
+          }
         }
+        warmUp = false;
         acknowledged.push(id);
         // let the list settle (the resolved row leaves the pending filter)
         await page.waitForTimeout(150);
@@ -201,7 +223,8 @@ export const ackClickCase: BenchCase = {
     log(
       `${clicks.length} clicks on ${acknowledged.length} alerts: p50 ${formatMs(s.p50)} p99 ${formatMs(s.p99)} ms, ` +
         `max ${formatMs(s.max)} ms (answer on the WebSocket p50 ${formatMs(a.p50)} p99 ${formatMs(a.p99)} ms); ` +
-        `${stored} of ${acknowledged.length} resolved by ${NURSE} in MySQL`,
+        `${stored} of ${acknowledged.length} resolved by ${NURSE} in MySQL; the first acknowledgement ` +
+        `(not counted): painted ${warmUpClicks.map(formatMs).join(' / ')} ms, answered ${warmUpAnswers.map(formatMs).join(' / ')} ms`,
     );
     if (stored !== acknowledged.length)
       throw new Error(`only ${stored} of ${acknowledged.length} acknowledged alerts are resolved in MySQL`);
@@ -225,8 +248,16 @@ export const ackClickCase: BenchCase = {
           status: 'info',
           data: { summary: s },
         },
+        {
+          measure: 'Acknowledgement',
+          size: 'the station’s first one (confirm / resolve), not in the percentiles: answered',
+          value: `${warmUpAnswers.map(formatMs).join(' / ')} ms`,
+          target: '',
+          status: 'info',
+          data: { clicks: warmUpClicks, answers: warmUpAnswers },
+        },
       ],
-      details: { clicks, answers },
+      details: { clicks, answers, warmUpClicks, warmUpAnswers },
     };
   },
 };

@@ -280,4 +280,10 @@ export interface StationApi {
 
 /** Wire frames of the web shell's WebSocket (the preload uses ipcRenderer instead). */
 export type ClientFrame = { id: number; channel: string; request: unknown };
-export type ServerFrame = { id: number; result: Result<unknown> } | { event: EventName; payload: unknown };
+export type ServerMessage = { id: number; result: Result<unknown> } | { event: EventName; payload: unknown };
+/**
+ * One message, or several in order (a JSON array): the events the station emitted in one turn of its
+ * event loop travel together, and an answer closes the frame it is in, so every event sent before an
+ * answer is handled before the code awaiting that answer resumes.
+ */
+export type ServerFrame = ServerMessage | ServerMessage[];

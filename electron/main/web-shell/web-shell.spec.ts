@@ -14,8 +14,18 @@ type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
 function fakeHost(): StationHost & { emit: Listener } {
   const listeners = new Set<Listener>();
+  const emit: Listener = (event, payload) => {
+    for (const l of listeners) l(event, payload);
+  };
   const handlers = {
     'station:info': async () => ({ mode: 'simulator', stationId: 'ST-1' }),
+    // like an acknowledgement: events while the request is handled, then the answer
+    'ward:beds': async () => {
+      emit('rejects:changed', { total: 2, byDevice: [] });
+      await new Promise((r) => setTimeout(r, 5));
+      emit('rejects:changed', { total: 3, byDevice: [] });
+      return [];
+    },
     'alerts:get': async () => {
       throw new StationError('not_found', 'No such alert.');
     },
@@ -31,9 +41,7 @@ function fakeHost(): StationHost & { emit: Listener } {
     },
     unreadCount: () => 0,
     close: async () => undefined,
-    emit: (event, payload) => {
-      for (const l of listeners) l(event, payload);
-    },
+    emit,
   };
 }
 
@@ -67,11 +75,25 @@ function connect(headers: Record<string, string> = {}, protocol = 'nurse-station
   });
 }
 
+type Message = { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
+
+function frames(ws: WebSocket): unknown[] {
+  const got: unknown[] = [];
+  ws.on('message', (d) => got.push(JSON.parse(d.toString())));
+  return got;
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
 function call(ws: WebSocket, frame: unknown): Promise<{ id: number; result: Result<unknown> }> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const msg = JSON.parse(data.toString()) as { id?: number; result?: Result<unknown> };
-      if (msg.result) {
+      const frame = JSON.parse(data.toString()) as Message | Message[];
+      const msg = (Array.isArray(frame) ? frame : [frame]).find((m) => m.result);
+      if (msg) {
         ws.off('message', onMessage);
         resolve(msg as { id: number; result: Result<unknown> });
       }
@@ -133,6 +155,36 @@ describe('web shell WebSocket', () => {
     const event = new Promise((r) => ws.once('message', (d) => r(JSON.parse(d.toString()))));
     host.emit('rejects:changed', { total: 1, byDevice: [] });
     expect(await event).toEqual({ event: 'rejects:changed', payload: { total: 1, byDevice: [] } });
+    ws.close();
+  });
+
+  it('sends the events of one turn as one frame, in order; a single event as itself', async () => {
+    const ws = await connect();
+    const got = frames(ws);
+    host.emit('rejects:changed', { total: 1, byDevice: [] });
+    host.emit('ward:update', []);
+    await until(() => got.length === 1);
+    expect(got[0]).toEqual([
+      { event: 'rejects:changed', payload: { total: 1, byDevice: [] } },
+      { event: 'ward:update', payload: [] },
+    ]);
+    host.emit('ward:update', []);
+    await until(() => got.length === 2);
+    expect(got[1]).toEqual({ event: 'ward:update', payload: [] });
+    ws.close();
+  });
+
+  it('sends an answer at once, after the events emitted before it', async () => {
+    const ws = await connect();
+    const got = frames(ws);
+    ws.send(JSON.stringify({ id: 7, channel: 'ward:beds', request: {} }));
+    await until(() => got.length === 2);
+    // the first event waited for the end of its turn; the second went out with the answer
+    expect(got[0]).toEqual({ event: 'rejects:changed', payload: { total: 2, byDevice: [] } });
+    expect(got[1]).toEqual([
+      { event: 'rejects:changed', payload: { total: 3, byDevice: [] } },
+      { id: 7, result: { ok: true, value: [] } },
+    ]);
     ws.close();
   });
 

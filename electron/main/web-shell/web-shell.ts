@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClientFrame, EventName, ServerFrame } from '../../../shared/ipc/contract';
+import type { ClientFrame, EventName, ServerMessage } from '../../../shared/ipc/contract';
 import type { StationHost } from '../core/host-types';
 
 export interface WebShellOptions {
@@ -195,16 +195,33 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  // Each client's messages not yet sent (JSON texts, in order). Events wait for the end of the event
+  // loop's turn, so those emitted together (an acknowledgement's "changed" and the bed's update) reach
+  // the page as one frame: one task and one re-render there instead of one each, with a frame painted
+  // between them (docs/performance.md, fix 12). An answer is sent at once, with the events before it.
   let peerSeq = 0;
-  const clients = new Set<WebSocket>();
+  const clients = new Map<WebSocket, string[]>();
+  let flushScheduled = false;
+  const flush = (ws: WebSocket, outbox: string[]) => {
+    if (outbox.length === 0) return;
+    const text = outbox.length === 1 ? outbox[0]! : `[${outbox.join(',')}]`;
+    outbox.length = 0;
+    if (ws.readyState === ws.OPEN) ws.send(text);
+  };
+  const flushAll = () => {
+    flushScheduled = false;
+    for (const [ws, outbox] of clients) flush(ws, outbox);
+  };
   wss.on('connection', (ws: WebSocket) => {
     const peer = `ws-${++peerSeq}`;
-    clients.add(ws);
+    const outbox: string[] = [];
+    clients.set(ws, outbox);
     let tokens = rate * 2;
     let malformedOverBudget = 0;
     let refilledAt = Date.now();
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    const send = (message: ServerMessage) => {
+      outbox.push(JSON.stringify(message));
+      flush(ws, outbox);
     };
     ws.on('message', (data, isBinary) => {
       const now = Date.now();
@@ -249,11 +266,15 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   });
 
   const offEvents = opts.host.onEvent((event, payload) => {
-    const text = JSON.stringify({ event, payload } satisfies ServerFrame);
-    for (const ws of clients) {
+    const text = JSON.stringify({ event, payload } satisfies ServerMessage);
+    for (const [ws, outbox] of clients) {
       if (ws.readyState !== ws.OPEN) continue;
       if (DROPPABLE.has(event) && ws.bufferedAmount > BACKPRESSURE_BYTES) continue;
-      ws.send(text);
+      outbox.push(text);
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushAll);
     }
   });
 
@@ -273,7 +294,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     port,
     async close() {
       offEvents();
-      for (const ws of clients) ws.terminate();
+      for (const ws of clients.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -77,6 +77,27 @@ describe('createWsClient', () => {
     await expect(p).resolves.toEqual({ ok: true, value: [] });
   });
 
+  it('handles a frame of several messages in order: events first, then the answer after them', async () => {
+    const { client, current } = setup();
+    current().open();
+    const seen: string[] = [];
+    client.on('alerts:changed', (a) => seen.push(`changed ${a.length}`));
+    client.on('ward:update', () => seen.push('ward'));
+    const p = client.invoke('ward:beds', {}).then(() => seen.push('answer'));
+    const id = current().lastFrame().id;
+    current().onmessage?.({
+      data: JSON.stringify([
+        { event: 'alerts:changed', payload: [] },
+        { event: 'ward:update', payload: [] },
+        { event: 'no-such-event', payload: 1 },
+        'noise',
+        { id, result: { ok: true, value: [] } },
+      ]),
+    });
+    await p;
+    expect(seen).toEqual(['changed 0', 'ward', 'answer']);
+  });
+
   it('matches replies to calls by id, whatever the order', async () => {
     const { client, current } = setup();
     current().open();

@@ -124,8 +124,14 @@ export function createWsClient(opts: WsClientOptions): StationClient {
     } catch {
       return;
     }
-    if (typeof frame !== 'object' || frame === null) return;
-    const f = frame as Record<string, unknown>;
+    // Several messages in one frame are handled in order, in this one task (one re-render).
+    if (Array.isArray(frame)) for (const message of frame as unknown[]) handle(message);
+    else handle(frame);
+  }
+
+  function handle(message: unknown): void {
+    if (typeof message !== 'object' || message === null) return;
+    const f = message as Record<string, unknown>;
     if (typeof f.id === 'number' && typeof f.result === 'object' && f.result !== null) {
       settle(f.id, f.result as Result<unknown>);
     } else if (typeof f.event === 'string' && (EVENT_NAMES as readonly string[]).includes(f.event)) {

@@ -1,6 +1,7 @@
 // A station in connected mode for E2E tests: PostgreSQL stands in for RisingWave (fed by the
-// bridge with a simulated ward), MariaDB is the alert store — reached through a TCP proxy the tests
+// bridge with a simulated ward, connected-ward-feed.ts), MariaDB is the alert store — reached through a TCP proxy the tests
 // can cut (POST /mysql/down, /mysql/up on the control port) to take the alert store "off the network".
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Socket } from 'node:net';
@@ -8,13 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createPool } from 'mysql2/promise';
-import { createWardSimulator } from '../../../shared/simulator/ward-simulator';
 import { createStationHost } from '../../../electron/main/core/station-host';
 import { startWebShell } from '../../../electron/main/web-shell/web-shell';
 import { createTestDatabase } from '../../support/mariadb';
 import { createTestPgDatabase } from '../../support/postgres';
-import { startRisingWaveBridge } from '../../support/risingwave-bridge';
+import { startWardFeed, type WardFeed, type WardFeedConfig } from './connected-ward-feed';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +22,11 @@ const { values } = parseArgs({
     // benchmarks: the station talks to MariaDB directly (the proxy shares this process's event loop,
     // so every MySQL round trip would wait for whatever else the station is doing)
     'direct-mysql': { type: 'boolean' },
+    // benchmarks: the ward feed (devices → RisingWave stand-in → PostgreSQL + MySQL sink) in a process
+    // of its own, as those are other machines on a ward
+    'feed-process': { type: 'boolean' },
+    // beds of the simulated ward (default 8)
+    beds: { type: 'string' },
   },
 });
 const port = Number(values.port ?? 5198);
@@ -33,7 +37,6 @@ const [pgdb, mydb] = await Promise.all([
   createTestPgDatabase('ns_e2e'),
   createTestDatabase({ applySchema: true }),
 ]);
-const sinkPool = createPool({ ...mydb.config, timezone: 'Z', connectionLimit: 2 });
 
 // The proxy between the station and MariaDB: "down" drops every connection and refuses new ones.
 let mysqlUp = true;
@@ -59,26 +62,37 @@ const proxy = createServer((client) => {
 await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
 const proxyPort = (proxy.address() as { port: number }).port;
 
-const bridge = await startRisingWaveBridge({
-  brokers: [],
-  topic: '',
-  pg: pgdb.pool,
-  mysql: sinkPool,
-  timeZone: 'UTC',
-});
-const sim = createWardSimulator({ beds: 8, seed: 5, startTime: Date.now() - 8 * 60_000, timeZone: 'UTC' });
-let feeding: Promise<unknown> = Promise.resolve();
-const feed = () => {
-  feeding = feeding
-    .then(async () => {
-      const readings = sim.nextBatch(Date.now()).flatMap((e) => (e.kind === 'reading' ? [e.reading] : []));
-      await bridge.ingest(readings);
-    })
-    .catch((err: Error) => process.stderr.write(`bridge: ${err.message}\n`));
+const feedConfig: WardFeedConfig = {
+  pg: { host: pgdb.host, port: pgdb.port, user: pgdb.user, password: pgdb.password, database: pgdb.database },
+  mysql: mydb.config,
+  beds: values.beds === undefined ? undefined : Number(values.beds),
 };
-feed();
-await feeding;
-const feeder = setInterval(feed, 1000);
+const feed: WardFeed = values['feed-process']
+  ? await startFeedProcess(feedConfig)
+  : await startWardFeed(feedConfig);
+
+async function startFeedProcess(cfg: WardFeedConfig): Promise<WardFeed> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'tests/e2e/support/connected-ward-feed.ts'), JSON.stringify(cfg)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ward feed ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`ward feed exited (${code})`)));
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ns-e2e-connected-'));
 const enc = encodeURIComponent;
@@ -123,15 +137,12 @@ let closing = false;
 async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
-  clearInterval(feeder);
-  await feeding;
+  await feed.stop();
   control.close();
   await shell.close();
   await host.close();
   for (const s of sockets) s.destroy();
   proxy.close();
-  await bridge.stop();
-  await sinkPool.end();
   await Promise.all([pgdb.drop(), mydb.drop()]);
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);

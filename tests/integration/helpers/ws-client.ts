@@ -66,14 +66,18 @@ export function connectWs(
       close: () => ws.close(),
     };
     ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as { id?: number; result?: Result<unknown>; event?: string };
-      if (msg.result !== undefined && typeof msg.id === 'number') {
-        replies.push({ id: msg.id, result: msg.result });
-        for (const w of waiters.splice(0)) {
-          if (replies.length >= w.n) w.resolve();
-          else waiters.push(w);
-        }
-      } else if (msg.event) client.events++;
+      type Message = { id?: number; result?: Result<unknown>; event?: string };
+      const frame = JSON.parse(data.toString()) as Message | Message[];
+      // a frame is one message or several in order (ServerFrame)
+      for (const msg of Array.isArray(frame) ? frame : [frame]) {
+        if (msg.result !== undefined && typeof msg.id === 'number') {
+          replies.push({ id: msg.id, result: msg.result });
+          for (const w of waiters.splice(0)) {
+            if (replies.length >= w.n) w.resolve();
+            else waiters.push(w);
+          }
+        } else if (msg.event) client.events++;
+      }
     });
     ws.on('close', (code, reason) => closeResolve({ code, reason: reason.toString() }));
     ws.once('open', () => resolve(client));
