@@ -128,7 +128,7 @@ export async function newPage(browser: Browser): Promise<Page> {
 }
 
 /** A tile showing a reading: the ward is live. */
-export const LIVE_TILE = '[data-testid^="bed-tile-"]:not([data-state="waiting"])';
+export const LIVE_TILE = '[data-testid^="bed-tile-"][data-has-reading="true"]';
 
 /**
  * Station files pre-filled with `count` alerts over the last 24 h, made once per count and copied for

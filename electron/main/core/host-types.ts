@@ -32,8 +32,16 @@ export interface HostOptions {
   shell: 'electron' | 'web';
   notifier: Notifier;
   secretStore: SecretStore;
-  /** overrides for tests and the CLI: simulator size, speed, seed, time zone */
-  simulator?: { beds?: number; seed?: number; speed?: number; timeZone?: string; warmupMs?: number };
+  /** overrides for tests and the CLI: simulator size, speed, seed, time zone, history at start */
+  simulator?: {
+    beds?: number;
+    seed?: number;
+    speed?: number;
+    timeZone?: string;
+    warmupMs?: number;
+    /** simulate the history after start-up, in slices, rather than before (the shells; tests want it done) */
+    warmupInBackground?: boolean;
+  };
   stationId?: string;
   /** environment overrides of the settings (NURSE_STATION_MODE, …); default process.env */
   env?: Record<string, string | undefined>;

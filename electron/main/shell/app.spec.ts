@@ -71,6 +71,7 @@ describe('runElectronShell', () => {
     const opts = createHost.mock.calls[0]![0];
     expect(opts.dataDir).toBe(dataDir);
     expect(opts.shell).toBe('electron');
+    expect(opts.simulator).toEqual({ warmupMs: 15 * 60_000, warmupInBackground: true });
     expect(typeof opts.notifier.show).toBe('function');
     expect(typeof opts.secretStore.describe).toBe('function');
     expect(fake().ipcMain.handlers.has(INVOKE_CHANNEL)).toBe(true);

@@ -113,6 +113,8 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
       shell: 'electron',
       notifier: createElectronNotifier({ getWindow: () => win }),
       secretStore: createSafeStorageSecretStore(),
+      // simulator mode: 15 minutes of history, as the web shell, simulated while the window opens
+      simulator: { warmupMs: 15 * 60_000, warmupInBackground: true },
     });
   } catch (err) {
     logger.error(`shell: station host failed to start: ${messageOf(err)}`);

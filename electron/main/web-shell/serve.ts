@@ -88,6 +88,8 @@ async function main(): Promise<void> {
       seed: num(values.seed ?? env.NURSE_STATION_SEED, '--seed'),
       speed: num(values.speed ?? env.NURSE_STATION_SPEED, '--speed'),
       warmupMs: (num(values.warmup ?? env.NURSE_STATION_WARMUP, '--warmup') ?? 900) * 1000,
+      // the server listens (and the page loads) while the history is simulated
+      warmupInBackground: true,
     },
   });
   const shell = await startWebShell({

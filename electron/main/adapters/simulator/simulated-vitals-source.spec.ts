@@ -46,6 +46,41 @@ describe('SimulatedVitalsSource', () => {
     await src.stop();
   });
 
+  it('can warm up in the background: start returns at once, beds wait until the history is done', async () => {
+    const blocking = source({ warmupMs: 15 * 60_000 });
+    await blocking.src.start();
+    const { clock, src, alerts, bedUpdates } = source({ warmupMs: 15 * 60_000, warmupInBackground: true });
+    await src.start();
+    // nothing published as live yet: every bed is waiting, whatever the first slice simulated
+    expect((await src.beds()).every((b) => b.state === 'waiting' && b.latest === null)).toBe(true);
+    expect(bedUpdates).toHaveLength(0);
+    expect(clock.pending()).toBe(0);
+    await src.whenWarm();
+    // the same history as a warm-up within start(), then one update with every bed, then live ticks
+    expect(alerts.filter((a) => a.alertType !== 'signal_loss').map((a) => a.alertId)).toEqual(
+      blocking.alerts.filter((a) => a.alertType !== 'signal_loss').map((a) => a.alertId),
+    );
+    expect(bedUpdates).toHaveLength(1);
+    expect(bedUpdates[0]).toHaveLength(12);
+    expect(bedUpdates[0]!.every((b) => b.latest !== null && b.spark.heartRate.length === 30)).toBe(true);
+    expect(await src.beds()).toEqual(await blocking.src.beds());
+    const trend = await src.trend('P001', T0 - 15 * 60_000, T0 + 1);
+    expect(trend.length).toBeGreaterThanOrEqual(14);
+    expect(clock.pending()).toBe(1);
+    clock.advance(5_000);
+    expect(bedUpdates.length).toBeGreaterThan(1);
+    await Promise.all([src.stop(), blocking.src.stop()]);
+  });
+
+  it('stops a background warm-up cleanly', async () => {
+    const { clock, src, bedUpdates } = source({ warmupMs: 60 * 60_000, warmupInBackground: true });
+    await src.start();
+    await src.stop();
+    await src.whenWarm();
+    expect(bedUpdates).toHaveLength(0);
+    expect(clock.pending()).toBe(0);
+  });
+
   it('is reproducible for a seed', async () => {
     const a = source();
     const b = source();

@@ -37,7 +37,17 @@ export interface SimulatedVitalsOptions {
   scenarios?: 'default' | 'none';
   /** simulate this much history at start, so trends and statistics are not empty (ms) */
   warmupMs?: number;
+  /**
+   * Simulate that history after start() returns, a slice per turn of the event loop, so the window or
+   * the web server comes up meanwhile; the beds are published once it has caught up (until then they
+   * are "waiting": a tile never shows a reading from the warm-up as if it were live). Default: within
+   * start() (tests want the history there when it returns).
+   */
+  warmupInBackground?: boolean;
 }
+
+/** simulated time per warm-up slice: at 200 beds about 12,000 readings, ≈ 40 ms of work */
+const WARMUP_SLICE_MS = 60_000;
 
 const SPARK_POINTS = 30;
 
@@ -61,6 +71,9 @@ export class SimulatedVitalsSource implements VitalsSource {
   private startedAtReal = 0;
   private startedAtSim = 0;
   private running = false;
+  /** while the background warm-up runs, beds are not published */
+  private warming = false;
+  private warmedUp: Promise<void> = Promise.resolve();
   private readonly healthState: BackendHealth;
 
   constructor(private readonly opts: SimulatedVitalsOptions) {
@@ -92,8 +105,37 @@ export class SimulatedVitalsSource implements VitalsSource {
         scenarios: this.opts.scenarios ?? 'default',
       });
       for (const bed of this.simulator.beds) this.bed(bed.patientId, bed.deviceId);
+      if (this.opts.warmupMs && this.opts.warmupInBackground) {
+        this.warmedUp = this.warmUpInSlices(now - this.opts.warmupMs);
+        return;
+      }
       if (this.opts.warmupMs) this.advance(now);
     }
+    this.schedule();
+  }
+
+  /** Resolves once the warm-up history has been simulated (at once unless it runs in the background). */
+  whenWarm(): Promise<void> {
+    return this.warmedUp;
+  }
+
+  private async warmUpInSlices(from: number): Promise<void> {
+    this.warming = true;
+    let at = from;
+    try {
+      while (this.running) {
+        const target = this.simNow();
+        at = Math.min(at + WARMUP_SLICE_MS, target);
+        if (at >= target) break;
+        this.advance(at);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.warming = false;
+    }
+    if (!this.running) return;
+    // caught up: this last step publishes every bed with its latest reading, then the ward runs live
+    this.advance(this.simNow());
     this.schedule();
   }
 
@@ -179,12 +221,18 @@ export class SimulatedVitalsSource implements VitalsSource {
       for (const l of this.alertListeners) l(raised);
     }
     const changed: BedSnapshot[] = [];
+    // warming up in the background: readings are history, not live; beds stay "changed" until then
+    if (this.warming) return this.publishRejects();
     for (const bed of this.bedStates.values()) {
       if (!bed.changed) continue;
       bed.changed = false;
       changed.push(cloneBed(bed.snapshot));
     }
     if (changed.length > 0) for (const l of this.bedListeners) l(changed);
+    this.publishRejects();
+  }
+
+  private publishRejects(): void {
     if (this.rejectCounter.takeChanged()) {
       const summary = this.rejectCounter.summary();
       for (const l of this.rejectListeners) l(summary);
@@ -206,17 +254,7 @@ export class SimulatedVitalsSource implements VitalsSource {
   private bed(patientId: string, deviceId: string): BedState {
     let bed = this.bedStates.get(patientId);
     if (!bed) {
-      bed = {
-        snapshot: {
-          patientId,
-          deviceId,
-          latest: null,
-          spark: { heartRate: [], bloodOxygen: [], bloodGlucose: [] },
-          state: 'waiting',
-          activeAlertIds: [],
-        },
-        changed: true,
-      };
+      bed = { snapshot: waitingBed(patientId, deviceId), changed: true };
       this.bedStates.set(patientId, bed);
     }
     return bed;
@@ -224,7 +262,9 @@ export class SimulatedVitalsSource implements VitalsSource {
 
   async beds(): Promise<BedSnapshot[]> {
     return [...this.bedStates.values()]
-      .map((b) => cloneBed(b.snapshot))
+      .map((b) =>
+        this.warming ? waitingBed(b.snapshot.patientId, b.snapshot.deviceId) : cloneBed(b.snapshot),
+      )
       .sort((a, b) => a.patientId.localeCompare(b.patientId));
   }
 
@@ -276,6 +316,17 @@ function subscribe<T>(set: Set<T>, l: T): Unsubscribe {
 function pushSpark(list: number[], v: number): void {
   list.push(v);
   if (list.length > SPARK_POINTS) list.shift();
+}
+
+function waitingBed(patientId: string, deviceId: string | null): BedSnapshot {
+  return {
+    patientId,
+    deviceId,
+    latest: null,
+    spark: { heartRate: [], bloodOxygen: [], bloodGlucose: [] },
+    state: 'waiting',
+    activeAlertIds: [],
+  };
 }
 
 function cloneBed(b: BedSnapshot): BedSnapshot {
