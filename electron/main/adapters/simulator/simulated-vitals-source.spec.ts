@@ -54,6 +54,7 @@ describe('SimulatedVitalsSource', () => {
     // nothing published as live yet: every bed is waiting, whatever the first slice simulated
     expect((await src.beds()).every((b) => b.state === 'waiting' && b.latest === null)).toBe(true);
     expect(bedUpdates).toHaveLength(0);
+    expect(alerts).toHaveLength(0); // held until caught up, then sent as one batch
     expect(clock.pending()).toBe(0);
     await src.whenWarm();
     // the same history as a warm-up within start(), then one update with every bed, then live ticks
