@@ -1,10 +1,10 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BedSnapshot, BedState } from '../../../shared/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
 import { flush, mockStation, ok } from '../api/mock-station';
 import { setStationApi } from '../api/station-api';
-import { mergeBeds, useWardStore } from './ward';
+import { BEDS_PER_FRAME, mergeBeds, useWardStore } from './ward';
 
 const bed = (id: string, state: BedState = 'normal', hr = 70): BedSnapshot => ({
   patientId: id,
@@ -68,6 +68,37 @@ describe('useWardStore', () => {
     await flush(10);
     expect(station.callsOf('thresholds:get')).toHaveLength(3);
     expect(maxActive).toBeLessThanOrEqual(4);
+  });
+
+  it('draws a large push over several frames, beds changing state first, latest snapshot wins', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`);
+    const station = mockStation({
+      'ward:beds': () => ok(ids.map((id) => bed(id))),
+      'thresholds:get': ({ patientId }) => ok({ patientId, ...DEFAULT_THRESHOLDS, custom: false }),
+    });
+    setStationApi(station.api);
+    setActivePinia(createPinia());
+    const ward = useWardStore();
+    ward.start();
+    await flush(40);
+    vi.useFakeTimers();
+    try {
+      const push = ids.map((id) => bed(id, id === 'P120' ? 'critical' : 'normal', 80));
+      station.emit('ward:update', push);
+      // at once: one frame's worth, the bed turning critical among them
+      expect(ward.beds.filter((b) => b.latest!.heartRate === 80)).toHaveLength(BEDS_PER_FRAME);
+      expect(ward.bed('P120')!.state).toBe('critical');
+      // a newer snapshot of a waiting bed replaces the queued one
+      station.emit('ward:update', [bed('P119', 'normal', 90)]);
+      vi.advanceTimersByTime(16);
+      expect(ward.beds.filter((b) => b.latest!.heartRate !== 70)).toHaveLength(2 * BEDS_PER_FRAME);
+      vi.advanceTimersByTime(16);
+      expect(ward.beds.every((b) => b.latest!.heartRate !== 70)).toBe(true);
+      expect(ward.bed('P119')!.latest!.heartRate).toBe(90);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the error for the screen when the beds cannot be loaded', async () => {

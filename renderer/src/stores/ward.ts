@@ -7,6 +7,18 @@ import { errorText, getStationApi } from '../api/station-api';
 import { patientCollator } from '../lib/vitals';
 
 const THRESHOLD_CONCURRENCY = 4;
+/**
+ * A push with more beds than this is drawn over several frames, beds changing state first. A large
+ * ward's once-a-second update of every tile in one frame made that frame's layout and paint (software
+ * raster) pass 50 ms now and then at 200 beds; a quarter of the tiles per frame does not
+ * (docs/performance.md, fix 16). Wards up to this size are drawn at once, as before.
+ */
+export const BEDS_PER_FRAME = 50;
+
+const nextFrame = (fn: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn());
+  else setTimeout(fn, 16);
+};
 
 export function mergeBeds(current: readonly BedSnapshot[], updates: readonly BedSnapshot[]): BedSnapshot[] {
   const byId = new Map(current.map((b, i) => [b.patientId, i]));
@@ -69,10 +81,32 @@ export const useWardStore = defineStore('ward', () => {
     requestLimits(beds.value.map((b) => b.patientId));
   }
 
+  /** the latest snapshot of each bed not drawn yet */
+  const queued = new Map<string, BedSnapshot>();
+  let frameScheduled = false;
+
   function apply(updates: BedSnapshot[]): void {
     if (updates.length === 0) return;
-    beds.value = mergeBeds(beds.value, updates);
-    requestLimits(updates.map((u) => u.patientId));
+    for (const u of updates) queued.set(u.patientId, u);
+    if (!frameScheduled) drain();
+  }
+
+  function drain(): void {
+    frameScheduled = false;
+    let chunk = [...queued.values()];
+    if (chunk.length > BEDS_PER_FRAME) {
+      const shown = new Map(beds.value.map((b) => [b.patientId, b.state]));
+      const changing = chunk.filter((u) => shown.get(u.patientId) !== u.state);
+      const same = chunk.filter((u) => shown.get(u.patientId) === u.state);
+      chunk = changing.concat(same).slice(0, BEDS_PER_FRAME);
+    }
+    for (const u of chunk) queued.delete(u.patientId);
+    beds.value = mergeBeds(beds.value, chunk);
+    requestLimits(chunk.map((u) => u.patientId));
+    if (queued.size > 0) {
+      frameScheduled = true;
+      nextFrame(drain);
+    }
   }
 
   function requestLimits(ids: string[]): void {

@@ -1,0 +1,62 @@
+// Experiment behind docs/performance.md "Ward render": a Chromium performance trace of the ward screen
+// (200 beds unless told, empty alert store: the ward screen does not read the list), listing every task
+// of the renderer's main thread over 50 ms with what ran in it, and the page's CPU profile.
+// Run: [NURSE_STATION_PROFILE_BUILD=1 npx electron-vite build] npx tsx bench/experiments/ward-trace.ts [beds] [seconds]
+import { tempDir } from '../support/station';
+import { LIVE_TILE, ensureBuilt, launchChromium, newPage, startShell } from '../support/web-shell';
+import { printProfile, type CpuProfile, type TraceEvent } from './trace-tools';
+
+const beds = Number(process.argv[2] ?? 200);
+const seconds = Number(process.argv[3] ?? 30);
+ensureBuilt((m) => process.stderr.write(`${m}\n`));
+const browser = await launchChromium();
+const data = tempDir('ward-trace');
+const shell = await startShell({ dataDir: data.dir, beds });
+try {
+  const page = await newPage(browser);
+  await page.goto(`${shell.url}/#/`);
+  await page.waitForSelector(LIVE_TILE, { timeout: 60_000 });
+  await page.waitForTimeout(3000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'toplevel'],
+  });
+  await page.waitForTimeout(seconds * 1000);
+  const buf = await browser.stopTracing();
+  const { profile } = await cdp.send('Profiler.stop');
+  const events = (JSON.parse(buf.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mainTid = events.find(
+    (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.ph === 'M',
+  );
+  const main = events.filter((e) => e.tid === mainTid?.tid && e.pid === mainTid?.pid && e.ph === 'X');
+  const tasks = main.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && (e.dur ?? 0) > 50_000);
+  console.log(`${beds} beds, ${seconds} s: ${tasks.length} tasks over 50 ms`);
+  const t0 = main[0]?.ts ?? 0;
+  for (const t of tasks) {
+    const inside = main
+      .filter((e) => e.ts >= t.ts && e.ts < t.ts + (t.dur ?? 0) && e !== t && (e.dur ?? 0) >= 2_000)
+      .map((e) => {
+        const d = e.args?.data;
+        const what = d?.type ?? d?.functionName ?? '';
+        return `${e.name}${what ? `(${String(what).slice(-30)})` : ''} ${((e.dur ?? 0) / 1000).toFixed(1)}`;
+      });
+    console.log(
+      `  at ${((t.ts - t0) / 1e6).toFixed(1)} s: ${((t.dur ?? 0) / 1000).toFixed(1)} ms — ${inside.slice(0, 12).join(', ')}`,
+    );
+    // what the biggest layout laid out (objects needing layout / all, partial or not)
+    const layout = main
+      .filter((e) => e.name === 'Layout' && e.ts >= t.ts && e.ts < t.ts + (t.dur ?? 0))
+      .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))[0];
+    const begin = (layout?.args as { beginData?: Record<string, unknown> } | undefined)?.beginData;
+    if (begin) console.log(`    layout: ${JSON.stringify(begin).slice(0, 200)}`);
+  }
+  printProfile(profile as unknown as CpuProfile);
+  await page.context().close();
+} finally {
+  await shell.stop();
+  await browser.close();
+  data.remove();
+}
