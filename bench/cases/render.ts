@@ -77,16 +77,20 @@ export const renderCase: BenchCase = {
   async run({ quick, log }) {
     ensureBuilt(log);
     const sampleMs = quick ? 8_000 : 20_000;
-    const plans: RunPlan[] = quick
-      ? [{ beds: 200, alerts: 100_000, screens: ['ward', 'alerts', 'scroll'] }]
-      : [
-          { beds: 200, alerts: 100_000, screens: ['ward', 'alerts', 'scroll'] },
-          { beds: 8, alerts: 100_000, screens: ['ward'] },
-          { beds: 60, alerts: 100_000, screens: ['ward'] },
-          { beds: 1000, alerts: 100_000, screens: ['ward'] },
-          { beds: 200, alerts: 10_000, screens: ['alerts', 'scroll'] },
-          { beds: 200, alerts: 1_000_000, screens: ['alerts', 'scroll'] },
-        ];
+    // BENCH_RENDER_BEDS=200,1000: the ward screen at those sizes only (re-runs after a change)
+    const only = process.env.BENCH_RENDER_BEDS?.split(',').map(Number);
+    const plans: RunPlan[] = only
+      ? only.map((beds) => ({ beds, alerts: 100_000, screens: ['ward'] }))
+      : quick
+        ? [{ beds: 200, alerts: 100_000, screens: ['ward', 'alerts', 'scroll'] }]
+        : [
+            { beds: 200, alerts: 100_000, screens: ['ward', 'alerts', 'scroll'] },
+            { beds: 8, alerts: 100_000, screens: ['ward'] },
+            { beds: 60, alerts: 100_000, screens: ['ward'] },
+            { beds: 1000, alerts: 100_000, screens: ['ward'] },
+            { beds: 200, alerts: 10_000, screens: ['alerts', 'scroll'] },
+            { beds: 200, alerts: 1_000_000, screens: ['alerts', 'scroll'] },
+          ];
     const templates = new StationTemplates();
     const browser = await launchChromium();
     const rows: ResultRow[] = [];

@@ -8,12 +8,13 @@ import { patientCollator } from '../lib/vitals';
 
 const THRESHOLD_CONCURRENCY = 4;
 /**
- * A push with more beds than this is drawn over several frames, beds changing state first. A large
- * ward's once-a-second update of every tile in one frame made that frame's layout and paint (software
- * raster) pass 50 ms now and then at 200 beds; a quarter of the tiles per frame does not
- * (docs/performance.md, fix 16). Wards up to this size are drawn at once, as before.
+ * A push with more beds than this is drawn over several frames (at most FRAMES_PER_PUSH), beds
+ * changing state first. A large ward's once-a-second update of every tile in one frame made that
+ * frame's layout and paint (software raster) pass 50 ms now and then at 200 beds; a quarter of the
+ * tiles per frame does not (docs/performance.md, fix 16). Wards up to this size are drawn at once.
  */
 export const BEDS_PER_FRAME = 50;
+const FRAMES_PER_PUSH = 4;
 
 const nextFrame = (fn: () => void): void => {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn());
@@ -94,11 +95,13 @@ export const useWardStore = defineStore('ward', () => {
   function drain(): void {
     frameScheduled = false;
     let chunk = [...queued.values()];
-    if (chunk.length > BEDS_PER_FRAME) {
+    // a huge ward (1,000 beds) still gets every tile drawn within FRAMES_PER_PUSH frames
+    const size = Math.max(BEDS_PER_FRAME, Math.ceil(beds.value.length / FRAMES_PER_PUSH));
+    if (chunk.length > size) {
       const shown = new Map(beds.value.map((b) => [b.patientId, b.state]));
       const changing = chunk.filter((u) => shown.get(u.patientId) !== u.state);
       const same = chunk.filter((u) => shown.get(u.patientId) === u.state);
-      chunk = changing.concat(same).slice(0, BEDS_PER_FRAME);
+      chunk = changing.concat(same).slice(0, size);
     }
     for (const u of chunk) queued.delete(u.patientId);
     beds.value = mergeBeds(beds.value, chunk);
