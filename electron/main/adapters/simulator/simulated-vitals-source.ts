@@ -48,8 +48,8 @@ export interface SimulatedVitalsOptions {
 
 /**
  * The background warm-up works in steps of 5 simulated seconds and yields to the event loop after
- * about 8 ms of them: the HTTP server's responses (a file is streamed in 64-kB chunks, one turn of the
- * loop each) must not wait behind long slices (60-s slices doubled the page's load time at 200 beds).
+ * about 8 ms of them: whatever else the process serves meanwhile (the page's files and first requests)
+ * must not wait behind long slices (60-s slices doubled the page's load time at 200 beds).
  */
 const WARMUP_STEP_MS = 5_000;
 const WARMUP_SLICE_BUDGET_MS = 8;
