@@ -16,8 +16,12 @@ const THRESHOLD_CONCURRENCY = 4;
 export const BEDS_PER_FRAME = 50;
 const FRAMES_PER_PUSH = 4;
 
-const nextFrame = (fn: () => void): void => {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn());
+/**
+ * Runs `fn` in a task of its own just after the next frame: inside a requestAnimationFrame callback the
+ * re-render it sets off would join that frame's layout and paint in one long task.
+ */
+const afterNextFrame = (fn: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(fn, 0));
   else setTimeout(fn, 16);
 };
 
@@ -108,7 +112,7 @@ export const useWardStore = defineStore('ward', () => {
     requestLimits(chunk.map((u) => u.patientId));
     if (queued.size > 0) {
       frameScheduled = true;
-      nextFrame(drain);
+      afterNextFrame(drain);
     }
   }
 
