@@ -7,10 +7,10 @@
 // and in MySQL" — and until the detail panel shows the new status, painted (the core announces it as soon
 // as the local cache has it, so the nurse sees it before MySQL has answered). Checked in MySQL afterwards.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import type { Page } from 'playwright-core';
+import { freePorts } from '../../tests/support/private-servers';
 import { atMost, type BenchCase } from '../report';
 import { formatMs, roundSummary, summarize } from '../stats';
 import { ROOT, ensureBuilt, launchChromium, newPage } from '../support/web-shell';
@@ -18,19 +18,8 @@ import { ROOT, ensureBuilt, launchChromium, newPage } from '../support/web-shell
 const P99_TARGET = 50;
 const NURSE = 'Bench Nurse';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startConnectedStation(log: (m: string) => void) {
-  const [port, control] = await Promise.all([freePort(), freePort()]);
+  const [port, control] = await freePorts(2);
   const child = spawn(
     process.execPath,
     [

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { CLICK_AND_WAIT, TRACK_SOCKETS, signIn, startConnectedStation } from '../cases/ack-click';
 import { ensureBuilt, launchChromium, newPage } from '../support/web-shell';
-import { printProfile, type CpuProfile, type TraceEvent } from './trace-tools';
+import { printProfile, rendererMainThread, type CpuProfile } from './trace-tools';
 
 const clicksWanted = Number(process.argv[2] ?? 6);
 const tracePath = process.argv[3];
@@ -75,11 +75,7 @@ try {
   const { profile } = await cdp.send('Profiler.stop');
   printProfile(profile as unknown as CpuProfile);
   if (tracePath) writeFileSync(tracePath, buf);
-  const events = (JSON.parse(buf.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
-  const mainTid = events.find(
-    (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.ph === 'M',
-  );
-  const main = events.filter((e) => e.tid === mainTid?.tid && e.pid === mainTid?.pid);
+  const main = rendererMainThread(buf);
   const marks = new Map<string, number>();
   for (const e of main) if (e.cat.includes('blink.user_timing') && e.ph !== 'e') marks.set(e.name, e.ts);
   for (let i = 0; i < results.length; i++) {

@@ -11,6 +11,15 @@ export interface TraceEvent {
   args?: { data?: Record<string, unknown>; name?: string };
 }
 
+/** The page's main-thread events (the renderer's CrRendererMain) of a Chromium trace. */
+export function rendererMainThread(trace: Buffer): TraceEvent[] {
+  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const thread = events.find(
+    (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.ph === 'M',
+  );
+  return thread ? events.filter((e) => e.tid === thread.tid && e.pid === thread.pid) : [];
+}
+
 export interface CpuProfile {
   nodes: {
     id: number;

@@ -4,7 +4,7 @@
 // Run: [NURSE_STATION_PROFILE_BUILD=1 npx electron-vite build] npx tsx bench/experiments/ward-trace.ts [beds] [seconds]
 import { tempDir } from '../support/station';
 import { LIVE_TILE, ensureBuilt, launchChromium, newPage, startShell } from '../support/web-shell';
-import { printProfile, type CpuProfile, type TraceEvent } from './trace-tools';
+import { printProfile, rendererMainThread, type CpuProfile } from './trace-tools';
 
 const beds = Number(process.argv[2] ?? 200);
 const seconds = Number(process.argv[3] ?? 30);
@@ -27,11 +27,7 @@ try {
   await page.waitForTimeout(seconds * 1000);
   const buf = await browser.stopTracing();
   const { profile } = await cdp.send('Profiler.stop');
-  const events = (JSON.parse(buf.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
-  const mainTid = events.find(
-    (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.ph === 'M',
-  );
-  const main = events.filter((e) => e.tid === mainTid?.tid && e.pid === mainTid?.pid && e.ph === 'X');
+  const main = rendererMainThread(buf).filter((e) => e.ph === 'X');
   const tasks = main.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && (e.dur ?? 0) > 50_000);
   console.log(`${beds} beds, ${seconds} s: ${tasks.length} tasks over 50 ms`);
   const t0 = main[0]?.ts ?? 0;
