@@ -14,7 +14,7 @@
 -- converted through the session time zone. The app's sessions run with time_zone '+00:00'.
 --
 -- The app's account needs only SELECT, INSERT, UPDATE on alerts, SELECT, INSERT on alert_events (the
--- audit is append-only) and SELECT on alert_counts_hourly and alert_patients. RisingWave's sink account
+-- audit is append-only) and SELECT on alert_counts_hourly, alert_patients and nurse_station_schema. RisingWave's sink account
 -- needs SELECT, INSERT, UPDATE on alerts (triggers run with their definer's rights). Creating the
 -- triggers needs the TRIGGER privilege and, where binary logging is on, SUPER or
 -- log_bin_trust_function_creators = 1.
@@ -170,3 +170,34 @@ CREATE TRIGGER alerts_count_delete AFTER DELETE ON alerts FOR EACH ROW
   UPDATE alert_counts_hourly SET n = n - 1
    WHERE hour_start = DATE_FORMAT(OLD.alert_time, '%Y-%m-%d %H:00:00')
      AND alert_level = OLD.alert_level AND status = OLD.status;
+
+-- Every change of an alert's status writes its audit row, in the same statement as the change: the app's
+-- acknowledgement is then one conditional UPDATE, one round trip to the server (docs/performance.md,
+-- "Acknowledgement"), and a status changed by anyone else (an administrator's UPDATE) is audited too.
+-- Attempts that change nothing (a conflict, an alert not in the store yet) are written by the app.
+-- A status moved back to pending is not an acknowledgement and has no action to record.
+DROP TRIGGER IF EXISTS alerts_audit_transition;
+
+CREATE TRIGGER alerts_audit_transition AFTER UPDATE ON alerts FOR EACH ROW
+  INSERT INTO alert_events (alert_id, action, from_status, to_status, outcome, nurse, station_id, note,
+      event_time, recorded_at, message)
+  SELECT NEW.alert_id, IF(NEW.status = 'confirmed', 'confirm', 'resolve'), OLD.status, NEW.status, 'applied',
+      COALESCE(NEW.handle_by, LEFT(CURRENT_USER(), 80)), COALESCE(NEW.handle_station, ''), NEW.handle_note,
+      COALESCE(NEW.handle_time, UTC_TIMESTAMP(3)), UTC_TIMESTAMP(3), NULL
+    FROM DUAL
+   WHERE NEW.status <> OLD.status AND NEW.status IN ('confirmed', 'resolved');
+
+-- Which version of this file the database was last set up with. The app reads it and refuses to record
+-- acknowledgements against an older one (for instance without the audit trigger above), saying to run
+-- the setup again. Bump it whenever the app comes to depend on something new in this file.
+CREATE TABLE IF NOT EXISTS nurse_station_schema (
+  id         TINYINT     NOT NULL DEFAULT 1,
+  version    INT         NOT NULL,
+  applied_at DATETIME(3) NOT NULL COMMENT 'UTC: when the setup last ran',
+  PRIMARY KEY (id),
+  CONSTRAINT one_row CHECK (id = 1)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
+  COMMENT = 'The schema version of this file (one row)';
+
+INSERT INTO nurse_station_schema (id, version, applied_at) VALUES (1, 2, UTC_TIMESTAMP(3))
+  ON DUPLICATE KEY UPDATE version = VALUES(version), applied_at = VALUES(applied_at);

@@ -275,8 +275,22 @@ describe('StationCore', () => {
     expect(store.attempts.filter((a) => a.kind === 'applied')).toHaveLength(3);
   });
 
-  it("refuses up front when the store already shows another station's change", async () => {
-    const { vitals, core, cache, store } = await setup();
+  it("refuses up front when an alert it has not seen shows another station's change", async () => {
+    const { core, cache, store } = await setup();
+    store.rows.set('a1', alert('a1', 'P001', { status: 'confirmed', handleBy: 'Ben' }));
+    await expect(
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('Ben'),
+    });
+    expect(cache.forAlert('a1')).toHaveLength(0);
+  });
+
+  it("reports another station's earlier change of an alert it holds as the store's conflict", async () => {
+    // The station acknowledges what its feed gave it without reading the store first (one round trip
+    // less); the store's conditional transition decides, and the attempt stays in the cache.
+    const { vitals, core, cache, store, events } = await setup();
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
     Object.assign(store.rows.get('a1')!, { status: 'confirmed', handleBy: 'Ben' });
@@ -286,7 +300,10 @@ describe('StationCore', () => {
       code: 'conflict',
       message: expect.stringContaining('Ben'),
     });
-    expect(cache.forAlert('a1')).toHaveLength(0);
+    expect(cache.forAlert('a1')).toEqual([expect.objectContaining({ syncState: 'conflict' })]);
+    expect(store.rows.get('a1')).toMatchObject({ status: 'confirmed', handleBy: 'Ben' });
+    const changed = events.filter((e) => e.event === 'alerts:changed').at(-1)!.payload as Alert[];
+    expect(changed[0]).toMatchObject({ status: 'confirmed', handleBy: 'Ben' });
   });
 
   it('marks a queued acknowledgement that lost the race as a conflict, never overwriting', async () => {

@@ -223,7 +223,7 @@ export class StationCore {
   private async acknowledge(alertId: string, action: 'confirm' | 'resolve', note: string | null) {
     const nurse = this.nurse;
     if (!nurse) throw new StationError('unauthorized', 'Sign in with your name before acknowledging alerts.');
-    const alert = await this.findAlert(alertId);
+    const alert = await this.alertToAcknowledge(alertId);
     const local = this.localStatus(alert);
     if (local === 'resolved' || (local === 'confirmed' && action === 'confirm')) {
       throw new StationError(
@@ -337,6 +337,20 @@ export class StationCore {
     return status;
   }
 
+  /**
+   * The alert as this station knows it (its feed, its own acknowledgements), else as the store has it.
+   * Reading the store first would cost a round trip and decide nothing: an alert's content does not
+   * change with its handling, and whether another station handled it first is decided by the store's
+   * conditional transition, which reports it as a conflict.
+   */
+  private async alertToAcknowledge(alertId: string): Promise<Alert> {
+    const known =
+      this.pending.get(alertId) ??
+      this.deps.cache.forAlert(alertId).find((r) => r.syncState !== 'conflict')?.alert;
+    return known ?? this.findAlert(alertId);
+  }
+
+  /** The alert as the store has it now; offline, as this station last saw it. */
   private async findAlert(alertId: string): Promise<Alert> {
     try {
       const stored = await this.deps.alerts.get(alertId);

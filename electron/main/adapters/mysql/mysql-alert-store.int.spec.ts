@@ -6,6 +6,8 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testServerConfig } from '../../../../tests/support/mariadb';
 import type { TestDatabase } from '../../../../tests/support/mariadb';
+import type { Alert } from '../../../../shared/domain/types';
+import type { TransitionRequest } from '../../core/ports';
 import { AlertStoreError } from '../alert-store-shared';
 import { CONTRACT_STATION, CONTRACT_TIME_ZONE, runAlertStoreContract } from '../alert-store.contract';
 import { createMysqlAlertStore } from './mysql-alert-store';
@@ -43,7 +45,7 @@ describe('mysql alert store', () => {
   it('applies the schema file again without harm', async () => {
     const sql = await readFile(mysqlSchemaPath(), 'utf8');
     const res = await applyMysqlSchema(admin, sql);
-    expect(res.statements).toBe(18);
+    expect(res.statements).toBe(22);
     expect(await checkMysqlSchema(admin)).toEqual([]);
   });
 
@@ -54,6 +56,81 @@ describe('mysql alert store', () => {
     );
     await expect(admin.query("UPDATE alert_events SET nurse = 'Eve'")).rejects.toThrow(/append-only/);
     await expect(admin.query('DELETE FROM alert_events')).rejects.toThrow(/append-only/);
+  });
+
+  it('audits every status change on the server, whoever makes it', async () => {
+    await admin.query(`INSERT INTO alerts (alert_id, patient_id, alert_time, alert_type, alert_level)
+      VALUES ('adm-1', 'P1', '2026-11-20 12:00:00', 'heart_rate', 2)`);
+    // an administrator's UPDATE without the app's handling columns: audited under the database user
+    await admin.query("UPDATE alerts SET status = 'resolved' WHERE alert_id = 'adm-1'");
+    // an update that leaves the status alone (the sink's, a late reading) is not an acknowledgement
+    await admin.query("UPDATE alerts SET heart_rate = 190 WHERE alert_id = 'adm-1'");
+    const [rows] = await admin.query<RowDataPacket[]>(
+      "SELECT action, from_status, to_status, outcome, nurse, station_id FROM alert_events WHERE alert_id = 'adm-1'",
+    );
+    expect(rows).toEqual([
+      {
+        action: 'resolve',
+        from_status: 'pending',
+        to_status: 'resolved',
+        outcome: 'applied',
+        nurse: expect.stringMatching(/^root@/),
+        station_id: '',
+      },
+    ]);
+    await admin.query("UPDATE alerts SET status = 'pending' WHERE alert_id = 'adm-1'");
+    const [after] = await admin.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM alert_events WHERE alert_id = 'adm-1'",
+    );
+    expect(Number(after[0]?.n)).toBe(1);
+    await admin.query("DELETE FROM alerts WHERE alert_id = 'adm-1'");
+  });
+
+  it('refuses acknowledgements against an older schema until the setup has run again', async () => {
+    const store = createMysqlAlertStore({ ...db.config, stationId: 'ST-1', timeZone: 'UTC' });
+    const at = Date.parse('2026-11-20T12:00:00Z');
+    const snapshot: Alert = {
+      alertId: 'old-1',
+      patientId: 'P1',
+      deviceId: 'D1',
+      alertTime: at,
+      alertType: 'heart_rate',
+      alertDetail: 'heart rate 150 above 120',
+      alertLevel: 2,
+      status: 'pending',
+      handleBy: null,
+      handleTime: null,
+      handleNote: null,
+      reading: { heartRate: 150, bloodOxygen: 97, bloodGlucose: 5.4 },
+    };
+    const req: TransitionRequest = {
+      alertId: 'old-1',
+      action: 'confirm',
+      nurse: 'Ana',
+      stationId: 'ST-1',
+      note: null,
+      at,
+      snapshot,
+    };
+    try {
+      await store.upsertAlerts([snapshot]);
+      await admin.query('UPDATE nurse_station_schema SET version = 1');
+      const refused = await store.transition(req).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AlertStoreError);
+      expect((refused as AlertStoreError).code).toBe('schema');
+      expect((refused as Error).message).toMatch(
+        /schema version 1, this app needs 2\) — run npm run backend:setup/,
+      );
+      await expect(store.ping()).rejects.toThrow(/older setup/);
+      expect((await store.get('old-1'))?.status).toBe('pending');
+      // the setup again: the next ping clears it and the acknowledgement goes through
+      await applyMysqlSchema(admin, await readFile(mysqlSchemaPath(), 'utf8'));
+      await store.ping();
+      expect(await store.transition(req)).toMatchObject({ kind: 'applied' });
+    } finally {
+      await store.close();
+      await admin.query("DELETE FROM alerts WHERE alert_id = 'old-1'");
+    }
   });
 
   it('serves the list, its filters and the cards from indexes', async () => {

@@ -31,6 +31,7 @@ import {
 } from '../alert-store-shared';
 import type { AlertAuditEvent, AlertColumns, AuditedAlertStore } from '../alert-store-shared';
 import { isFatalMysqlError, isRetryableMysqlError, mapMysqlError } from './mysql-errors';
+import { MYSQL_SCHEMA_VERSION } from './mysql-schema';
 
 export { AlertStoreError } from '../alert-store-shared';
 export type { AlertStoreErrorCode, AlertAuditEvent, AuditedAlertStore } from '../alert-store-shared';
@@ -169,7 +170,16 @@ const PING_SQL = `SELECT
     (SELECT COUNT(*) FROM (SELECT ${ALERT_COLUMNS}, ack_time, version FROM alerts LIMIT 1) a) AS a,
     (SELECT COUNT(*) FROM (SELECT ${EVENT_COLUMNS} FROM alert_events LIMIT 1) e) AS e,
     (SELECT COUNT(*) FROM (SELECT hour_start, alert_level, status, n FROM alert_counts_hourly LIMIT 1) c) AS c,
-    (SELECT COUNT(*) FROM (SELECT patient_id FROM alert_patients LIMIT 1) p) AS p`;
+    (SELECT COUNT(*) FROM (SELECT patient_id FROM alert_patients LIMIT 1) p) AS p,
+    (SELECT MAX(version) FROM nurse_station_schema) AS v`;
+const SCHEMA_VERSION_SQL = 'SELECT MAX(version) AS v FROM nurse_station_schema';
+
+/** The statuses each action may start from, for the transition's IN list. */
+const ALL_STATUSES: readonly Alert['status'][] = ['pending', 'confirmed', 'resolved'];
+const LEGAL_FROM: Readonly<Record<TransitionRequest['action'], readonly Alert['status'][]>> = {
+  confirm: ALL_STATUSES.filter((s) => isLegalTransition(s, 'confirm')),
+  resolve: ALL_STATUSES.filter((s) => isLegalTransition(s, 'resolve')),
+};
 
 export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAlertStore {
   const timeZone = resolveTimeZone(opts.timeZone);
@@ -257,58 +267,103 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
     }
   };
 
-  const transitionIn = async (conn: PoolConnection, req: TransitionRequest): Promise<TransitionResult> => {
+  /** Writes the audit row of an attempt that changed nothing (applied ones are written by a trigger). */
+  const auditUnapplied = (
+    req: TransitionRequest,
+    from: Alert['status'] | null,
+    outcome: 'conflict' | 'not_found',
+    message: string,
+  ) =>
+    exec(
+      pool,
+      `INSERT INTO alert_events (alert_id, action, from_status, to_status, outcome, nurse, station_id, note,
+          event_time, recorded_at, message)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)`,
+      [
+        req.alertId,
+        req.action,
+        from,
+        TARGET_STATUS[req.action],
+        outcome,
+        req.nurse,
+        req.stationId,
+        req.note,
+        toMysqlDateTime(req.at),
+        message,
+      ],
+    );
+
+  // The applied transition is one statement: the status condition makes it atomic against other
+  // stations (the row lock is held for the statement only), and the alerts_audit_transition trigger
+  // writes its audit row within it. An acknowledgement is one round trip, not a transaction of five.
+  const transitionOnce = async (req: TransitionRequest): Promise<TransitionResult | 'again'> => {
     const to = TARGET_STATUS[req.action];
-    const audit = (from: string | null, outcome: AlertAuditEvent['outcome'], message: string | null) =>
-      exec(
-        conn,
-        `INSERT INTO alert_events (alert_id, action, from_status, to_status, outcome, nurse, station_id, note,
-            event_time, recorded_at, message)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)`,
-        [
-          req.alertId,
-          req.action,
-          from,
-          to,
-          outcome,
-          req.nurse,
-          req.stationId,
-          req.note,
-          toMysqlDateTime(req.at),
-          message,
-        ],
-      );
-    // The row lock serializes competing stations: the second one reads the first one's result.
-    const rows = await exec<RowDataPacket[]>(conn, `${ALERT_SELECT} WHERE alert_id = ? FOR UPDATE`, [
-      req.alertId,
-    ]);
+    const from = LEGAL_FROM[req.action];
+    const at = toMysqlDateTime(req.at);
+    const res = await exec<ResultSetHeader>(
+      pool,
+      `UPDATE alerts SET status = ?, handle_by = ?, handle_station = ?, handle_time = ?, handle_note = ?,
+          ack_time = COALESCE(ack_time, ?), version = version + 1
+        WHERE alert_id = ? AND status IN (${from.map(() => '?').join(', ')})`,
+      [to, req.nurse, req.stationId, at, req.note, at, req.alertId, ...from],
+    );
+    if (res.affectedRows === 1) {
+      // The alert's content is the snapshot's (readings and time are the sink's; only a late reading
+      // changes them); its handling is what this statement wrote.
+      return {
+        kind: 'applied',
+        alert: { ...req.snapshot, status: to, handleBy: req.nurse, handleTime: req.at, handleNote: req.note },
+      };
+    }
+    // Nothing matched: the alert is not in the store yet, or is past this action. Statuses only move
+    // forward, so what this read finds is final, except an alert the sink inserted meanwhile.
+    const rows = await exec<RowDataPacket[]>(pool, `${ALERT_SELECT} WHERE alert_id = ?`, [req.alertId]);
     const row = rows[0];
     if (!row) {
-      await audit(null, 'not_found', NOT_YET_MESSAGE);
+      await auditUnapplied(req, null, 'not_found', NOT_YET_MESSAGE);
       return { kind: 'not_yet' };
     }
     const { alert: current, handleStation } = toAlertRow(row);
-    if (!isLegalTransition(current.status, req.action)) {
-      const message = conflictMessage(current, handleStation, { ownStation, timeZone, at: req.at });
-      await audit(current.status, 'conflict', message);
-      return { kind: 'conflict', current, message };
+    if (isLegalTransition(current.status, req.action)) return 'again';
+    const message = conflictMessage(current, handleStation, { ownStation, timeZone, at: req.at });
+    await auditUnapplied(req, current.status, 'conflict', message);
+    return { kind: 'conflict', current, message };
+  };
+
+  const transition = async (req: TransitionRequest): Promise<TransitionResult> => {
+    await ensureSchemaVersion();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await transitionOnce(req);
+        if (result !== 'again') return result;
+        if (attempt >= TRANSACTION_ATTEMPTS)
+          throw new AlertStoreError('unavailable', 'The alert kept changing during its acknowledgement');
+      } catch (err) {
+        if (attempt < TRANSACTION_ATTEMPTS && isRetryableMysqlError(err)) continue;
+        throw err;
+      }
     }
-    const at = toMysqlDateTime(req.at);
-    const res = await exec<ResultSetHeader>(
-      conn,
-      `UPDATE alerts SET status = ?, handle_by = ?, handle_station = ?, handle_time = ?, handle_note = ?,
-          ack_time = COALESCE(ack_time, ?), version = version + 1
-        WHERE alert_id = ? AND status = ?`,
-      [to, req.nurse, req.stationId, at, req.note, at, req.alertId, current.status],
-    );
-    // Under the row lock the condition always holds; if it ever does not, nothing is claimed.
-    if (res.affectedRows !== 1)
-      throw new AlertStoreError('internal', 'The alert changed during its acknowledgement');
-    await audit(current.status, 'applied', null);
-    return {
-      kind: 'applied',
-      alert: { ...current, status: to, handleBy: req.nurse, handleTime: req.at, handleNote: req.note },
-    };
+  };
+
+  // Acknowledgements rely on the audit trigger of schema version 2: against an older database they are
+  // refused (kept in the station's cache, retried) until the setup has been run again. Checked once, and
+  // again by every ping, which the station runs each second.
+  let schemaVerified = false;
+  const checkSchemaVersion = (version: unknown) => {
+    const found = version === null || version === undefined ? null : Number(version);
+    schemaVerified = found !== null && found >= MYSQL_SCHEMA_VERSION;
+    if (!schemaVerified) {
+      throw new AlertStoreError(
+        'schema',
+        `The alert tables in database "${opts.database}" are from an older setup (schema version ${found ?? 'unknown'}, ` +
+          `this app needs ${MYSQL_SCHEMA_VERSION}) — run npm run backend:setup`,
+      );
+    }
+  };
+  const ensureSchemaVersion = async () => {
+    if (schemaVerified) return;
+    const rows = await exec<RowDataPacket[]>(pool, SCHEMA_VERSION_SQL, []);
+    checkSchemaVersion(rows[0]?.v);
   };
 
   return {
@@ -444,7 +499,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
     transition: (req: TransitionRequest) =>
       run(async () => {
         checkTransitionRequest(req);
-        return inTransaction((conn) => transitionIn(conn, req));
+        return transition(req);
       }),
 
     burden: (range: TimeRange, now: number) =>
@@ -517,7 +572,8 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
 
     ping: () =>
       run(async () => {
-        await exec(pool, PING_SQL, [], PING_TIMEOUT_MS);
+        const rows = await exec<RowDataPacket[]>(pool, PING_SQL, [], PING_TIMEOUT_MS);
+        checkSchemaVersion(rows[0]?.v);
       }),
 
     close: () => {

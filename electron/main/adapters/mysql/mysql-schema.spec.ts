@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toMysqlDateTime } from './mysql-alert-store';
 import { mapMysqlError } from './mysql-errors';
-import { mysqlSchemaPath, splitSqlStatements } from './mysql-schema';
+import { MYSQL_SCHEMA_VERSION, mysqlSchemaPath, splitSqlStatements } from './mysql-schema';
 
 describe('splitSqlStatements', () => {
   it('splits on a semicolon at the end of a line and drops comment-only pieces', () => {
@@ -15,7 +15,7 @@ describe('splitSqlStatements', () => {
     ]);
   });
 
-  it('gives the schema file as eighteen statements, each splittable naively too', () => {
+  it('gives the schema file as twenty-two statements, each splittable naively too', () => {
     const text = readFileSync(mysqlSchemaPath(), 'utf8');
     const statements = splitSqlStatements(text);
     const firstLine = (s: string) => s.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('--'));
@@ -38,6 +38,10 @@ describe('splitSqlStatements', () => {
       'CREATE TRIGGER alerts_count_update_new AFTER UPDATE ON alerts FOR EACH ROW',
       'DROP TRIGGER IF EXISTS alerts_count_delete',
       'CREATE TRIGGER alerts_count_delete AFTER DELETE ON alerts FOR EACH ROW',
+      'DROP TRIGGER IF EXISTS alerts_audit_transition',
+      'CREATE TRIGGER alerts_audit_transition AFTER UPDATE ON alerts FOR EACH ROW',
+      'CREATE TABLE IF NOT EXISTS nurse_station_schema (',
+      `INSERT INTO nurse_station_schema (id, version, applied_at) VALUES (1, ${MYSQL_SCHEMA_VERSION}, UTC_TIMESTAMP(3))`,
     ]);
     // the header's promise: a plain split on ";\n" gives the same statements
     const code = (s: string) => s.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('--'));

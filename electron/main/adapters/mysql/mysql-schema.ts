@@ -7,9 +7,18 @@ import { AlertStoreError } from '../alert-store-shared';
 /** A mysql2/promise Connection, PoolConnection or Pool. */
 export type MysqlQueryable = Pick<Connection, 'query' | 'execute'>;
 
+/**
+ * The version backend-setup/mysql.sql writes into nurse_station_schema. The app records acknowledgements
+ * only against this version or a newer one (version 2: the audit row is written by a trigger).
+ */
+export const MYSQL_SCHEMA_VERSION = 2;
+
 /** Columns the app reads or writes, per table (the RisingWave sink writes a subset of `alerts`). */
 export const REQUIRED_MYSQL_COLUMNS: Readonly<
-  Record<'alerts' | 'alert_events' | 'alert_counts_hourly' | 'alert_patients', readonly string[]>
+  Record<
+    'alerts' | 'alert_events' | 'alert_counts_hourly' | 'alert_patients' | 'nurse_station_schema',
+    readonly string[]
+  >
 > = {
   alerts: [
     'alert_id',
@@ -46,6 +55,7 @@ export const REQUIRED_MYSQL_COLUMNS: Readonly<
   ],
   alert_counts_hourly: ['hour_start', 'alert_level', 'status', 'n'],
   alert_patients: ['patient_id'],
+  nurse_station_schema: ['id', 'version', 'applied_at'],
 };
 
 /** Where the schema lives when running from the repository (setup command, tests). */
@@ -151,7 +161,8 @@ export async function rebuildAlertSummaries(conn: MysqlQueryable): Promise<void>
 export async function checkMysqlSchema(conn: MysqlQueryable): Promise<string[]> {
   const [rows] = await conn.execute<RowDataPacket[]>(
     `SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events', 'alert_counts_hourly', 'alert_patients')`,
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events', 'alert_counts_hourly', 'alert_patients',
+        'nurse_station_schema')`,
   );
   const have = new Map<string, Set<string>>();
   for (const r of rows) {
