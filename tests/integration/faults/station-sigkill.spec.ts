@@ -108,7 +108,8 @@ describe('Fault: station process SIGKILLed during an acknowledgement', () => {
     );
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     const reported = crashed.lines.filter((l) => l.startsWith('APPENDED')).map((l) => l.split(' ')[1]!);
-    expect(reported).toHaveLength(5);
+    // the 5th line and whatever arrived with it in the same chunk, all printed before the kill
+    expect(reported.length).toBeGreaterThanOrEqual(5);
 
     const afterKill = inspect(dataDir);
     expect(afterKill.cacheIntegrity).toBe('ok');
