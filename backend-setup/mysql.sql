@@ -118,6 +118,11 @@ CREATE TABLE IF NOT EXISTS alert_events (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
   COMMENT = 'Append-only audit of every acknowledgement attempt';
 
+-- Triggers are replaced with the tables locked, so no statement runs between a DROP TRIGGER and its
+-- CREATE TRIGGER: an acknowledgement applied in that instant would have no audit row. (The setup runs
+-- this file on one connection; the locks last until UNLOCK TABLES below.)
+LOCK TABLES alerts WRITE, alert_events WRITE, alert_counts_hourly WRITE, alert_patients WRITE;
+
 -- The audit is append-only: refuse UPDATE and DELETE whoever asks. An archiving job that must remove old
 -- rows drops these triggers for the duration (TRUNCATE is not affected by them).
 DROP TRIGGER IF EXISTS alert_events_no_update;
@@ -171,21 +176,27 @@ CREATE TRIGGER alerts_count_delete AFTER DELETE ON alerts FOR EACH ROW
    WHERE hour_start = DATE_FORMAT(OLD.alert_time, '%Y-%m-%d %H:00:00')
      AND alert_level = OLD.alert_level AND status = OLD.status;
 
--- Every change of an alert's status writes its audit row, in the same statement as the change: the app's
--- acknowledgement is then one conditional UPDATE, one round trip to the server (docs/performance.md,
--- "Acknowledgement"), and a status changed by anyone else (an administrator's UPDATE) is audited too.
+-- Every change of an alert's status writes its audit row, in the same statement as the change: a
+-- station's acknowledgement is then one conditional UPDATE, one round trip to the server
+-- (docs/performance.md, "Acknowledgement"). The app's transitions always set a new handle_time (the
+-- nurse's action), and the row names that nurse, station and note. A status changed without it (an
+-- administrator's UPDATE) is recorded under the database account that made it, at the time it was made,
+-- with a message saying so; a status moved back to pending is not an acknowledgement and is not recorded.
 -- Attempts that change nothing (a conflict, an alert not in the store yet) are written by the app.
--- A status moved back to pending is not an acknowledgement and has no action to record.
 DROP TRIGGER IF EXISTS alerts_audit_transition;
 
 CREATE TRIGGER alerts_audit_transition AFTER UPDATE ON alerts FOR EACH ROW
   INSERT INTO alert_events (alert_id, action, from_status, to_status, outcome, nurse, station_id, note,
       event_time, recorded_at, message)
   SELECT NEW.alert_id, IF(NEW.status = 'confirmed', 'confirm', 'resolve'), OLD.status, NEW.status, 'applied',
-      COALESCE(NEW.handle_by, LEFT(CURRENT_USER(), 80)), COALESCE(NEW.handle_station, ''), NEW.handle_note,
-      COALESCE(NEW.handle_time, UTC_TIMESTAMP(3)), UTC_TIMESTAMP(3), NULL
-    FROM DUAL
+      IF(by_app, NEW.handle_by, LEFT(USER(), 80)), IF(by_app, NEW.handle_station, ''),
+      IF(by_app, NEW.handle_note, NULL), IF(by_app, NEW.handle_time, UTC_TIMESTAMP(3)), UTC_TIMESTAMP(3),
+      IF(by_app, NULL, 'status changed outside Nurse Station')
+    FROM (SELECT NEW.handle_by IS NOT NULL AND NEW.handle_station IS NOT NULL AND NEW.handle_time IS NOT NULL
+                 AND NOT (NEW.handle_time <=> OLD.handle_time) AS by_app) w
    WHERE NEW.status <> OLD.status AND NEW.status IN ('confirmed', 'resolved');
+
+UNLOCK TABLES;
 
 -- Which version of this file the database was last set up with. The app reads it and refuses to record
 -- acknowledgements against an older one (for instance without the audit trigger above), saying to run
@@ -195,9 +206,9 @@ CREATE TABLE IF NOT EXISTS nurse_station_schema (
   version    INT         NOT NULL,
   applied_at DATETIME(3) NOT NULL COMMENT 'UTC: when the setup last ran',
   PRIMARY KEY (id),
-  CONSTRAINT one_row CHECK (id = 1)
+  CONSTRAINT nurse_station_schema_one_row CHECK (id = 1)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
   COMMENT = 'The schema version of this file (one row)';
 
 INSERT INTO nurse_station_schema (id, version, applied_at) VALUES (1, 2, UTC_TIMESTAMP(3))
-  ON DUPLICATE KEY UPDATE version = VALUES(version), applied_at = VALUES(applied_at);
+  ON DUPLICATE KEY UPDATE version = 2, applied_at = UTC_TIMESTAMP(3);

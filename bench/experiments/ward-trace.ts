@@ -1,16 +1,25 @@
 // Experiment behind docs/performance.md "Ward render": a Chromium performance trace of the ward screen
-// (200 beds unless told, empty alert store: the ward screen does not read the list), listing every task
-// of the renderer's main thread over 50 ms with what ran in it, and the page's CPU profile.
-// Run: [NURSE_STATION_PROFILE_BUILD=1 npx electron-vite build] npx tsx bench/experiments/ward-trace.ts [beds] [seconds]
-import { tempDir } from '../support/station';
-import { LIVE_TILE, ensureBuilt, launchChromium, newPage, startShell } from '../support/web-shell';
+// (200 beds unless told; the alert store empty, or pre-filled as the render case's is), listing every
+// task of the renderer's main thread over 50 ms with what ran in it, and the page's CPU profile.
+// Run: [NURSE_STATION_PROFILE_BUILD=1 npx electron-vite build]
+//      npx tsx bench/experiments/ward-trace.ts [beds] [seconds] [alerts in the store]
+import {
+  LIVE_TILE,
+  StationTemplates,
+  ensureBuilt,
+  launchChromium,
+  newPage,
+  startShell,
+} from '../support/web-shell';
 import { printProfile, rendererMainThread, type CpuProfile } from './trace-tools';
 
 const beds = Number(process.argv[2] ?? 200);
 const seconds = Number(process.argv[3] ?? 30);
+const alerts = Number(process.argv[4] ?? 0);
 ensureBuilt((m) => process.stderr.write(`${m}\n`));
 const browser = await launchChromium();
-const data = tempDir('ward-trace');
+const templates = new StationTemplates();
+const data = await templates.dataDirWith(alerts);
 const shell = await startShell({ dataDir: data.dir, beds });
 try {
   const page = await newPage(browser);
@@ -55,4 +64,5 @@ try {
   await shell.stop();
   await browser.close();
   data.remove();
+  templates.remove();
 }

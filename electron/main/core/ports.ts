@@ -62,11 +62,15 @@ export interface TransitionRequest {
   stationId: string;
   note: string | null;
   at: number;
-  /** the alert as the station saw it, used when the store does not have it yet */
+  /**
+   * The alert as the station saw it: what the store is told when it does not have the alert yet, and
+   * the content an adapter may return with an applied transition instead of reading the row back.
+   */
   snapshot: Alert;
 }
 
 export type TransitionResult =
+  /** `alert` carries the handling just applied; its content may be the request's snapshot */
   | { kind: 'applied'; alert: Alert }
   /** another station changed it first; `current` is the state it is in now */
   | { kind: 'conflict'; current: Alert; message: string }

@@ -363,7 +363,14 @@ describe('StationCore', () => {
       core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
     ).rejects.toMatchObject({
       code: 'conflict',
+      message: expect.stringMatching(/already confirmed by \S/),
     });
+    store.online = true;
+    await core.syncNow();
+    // synced: the same answer, naming who, without asking the store
+    await expect(
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+    ).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/already confirmed by \S/) });
   });
 
   it('exports acknowledgements as CSV, formula cells neutralized', async () => {

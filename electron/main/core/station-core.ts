@@ -224,11 +224,11 @@ export class StationCore {
     const nurse = this.nurse;
     if (!nurse) throw new StationError('unauthorized', 'Sign in with your name before acknowledging alerts.');
     const alert = await this.alertToAcknowledge(alertId);
-    const local = this.localStatus(alert);
-    if (local === 'resolved' || (local === 'confirmed' && action === 'confirm')) {
+    const local = this.localHandling(alert);
+    if (local.status === 'resolved' || (local.status === 'confirmed' && action === 'confirm')) {
       throw new StationError(
         'conflict',
-        `This alert is already ${local}${alert.handleBy ? ` by ${alert.handleBy}` : ''}.`,
+        `This alert is already ${local.status}${local.by ? ` by ${local.by}` : ''}.`,
       );
     }
     const record = this.deps.cache.append({
@@ -326,15 +326,18 @@ export class StationCore {
     };
   }
 
-  /** The alert's status as this station knows it, including acknowledgements not yet synced. */
-  private localStatus(alert: Alert): Alert['status'] {
+  /** The alert's status and who set it, as this station knows, including acknowledgements not yet synced. */
+  private localHandling(alert: Alert): { status: Alert['status']; by: string | null } {
     let status = alert.status;
+    let by = alert.handleBy;
     for (const r of this.deps.cache.forAlert(alert.alertId)) {
       if (r.syncState === 'conflict') continue;
       if (r.action === 'resolve') status = 'resolved';
       else if (status === 'pending') status = 'confirmed';
+      else continue;
+      by = r.nurse;
     }
-    return status;
+    return { status, by };
   }
 
   /**

@@ -45,7 +45,7 @@ describe('mysql alert store', () => {
   it('applies the schema file again without harm', async () => {
     const sql = await readFile(mysqlSchemaPath(), 'utf8');
     const res = await applyMysqlSchema(admin, sql);
-    expect(res.statements).toBe(22);
+    expect(res.statements).toBe(24);
     expect(await checkMysqlSchema(admin)).toEqual([]);
   });
 
@@ -58,32 +58,71 @@ describe('mysql alert store', () => {
     await expect(admin.query('DELETE FROM alert_events')).rejects.toThrow(/append-only/);
   });
 
-  it('audits every status change on the server, whoever makes it', async () => {
-    await admin.query(`INSERT INTO alerts (alert_id, patient_id, alert_time, alert_type, alert_level)
-      VALUES ('adm-1', 'P1', '2026-11-20 12:00:00', 'heart_rate', 2)`);
-    // an administrator's UPDATE without the app's handling columns: audited under the database user
-    await admin.query("UPDATE alerts SET status = 'resolved' WHERE alert_id = 'adm-1'");
-    // an update that leaves the status alone (the sink's, a late reading) is not an acknowledgement
-    await admin.query("UPDATE alerts SET heart_rate = 190 WHERE alert_id = 'adm-1'");
-    const [rows] = await admin.query<RowDataPacket[]>(
-      "SELECT action, from_status, to_status, outcome, nurse, station_id FROM alert_events WHERE alert_id = 'adm-1'",
-    );
-    expect(rows).toEqual([
-      {
+  it('audits a status changed outside the app under the account that changed it', async () => {
+    // Another account than the triggers' definer (root), as a hospital's administrator would be.
+    const user = `ns_outside_${process.pid}`;
+    await admin.query(`CREATE USER IF NOT EXISTS '${user}'@'%'`);
+    await admin.query(`GRANT SELECT, UPDATE ON \`${db.config.database}\`.alerts TO '${user}'@'%'`);
+    const outsider = await mysql.createConnection({ ...db.config, user, password: '' });
+    const store = createMysqlAlertStore({ ...db.config, stationId: 'ST-1', timeZone: 'UTC' });
+    try {
+      await admin.query(`INSERT INTO alerts (alert_id, patient_id, alert_time, alert_type, alert_level)
+        VALUES ('adm-1', 'P1', '2026-11-20 12:00:00', 'heart_rate', 2), ('adm-2', 'P1', '2026-11-20 12:00:01', 'heart_rate', 2)`);
+      // adm-1: confirmed by a nurse through the app, then resolved by the administrator (the handling
+      // columns still name the nurse: the audit must not)
+      const at = Date.parse('2026-11-20T12:05:00Z');
+      const snapshot = (await store.get('adm-1'))!;
+      const confirmed = await store.transition({
+        alertId: 'adm-1',
+        action: 'confirm',
+        nurse: 'Ann',
+        stationId: 'ST-1',
+        note: 'seen',
+        at,
+        snapshot,
+      });
+      expect(confirmed.kind).toBe('applied');
+      await outsider.query("UPDATE alerts SET status = 'resolved' WHERE alert_id = 'adm-1'");
+      // adm-2: resolved straight from pending by the administrator
+      await outsider.query("UPDATE alerts SET status = 'resolved' WHERE alert_id = 'adm-2'");
+      // neither an update that leaves the status alone (the sink's) nor a move back to pending is recorded
+      await outsider.query("UPDATE alerts SET heart_rate = 190 WHERE alert_id = 'adm-2'");
+      await outsider.query("UPDATE alerts SET status = 'pending' WHERE alert_id = 'adm-2'");
+      const [rows] = await admin.query<RowDataPacket[]>(
+        `SELECT alert_id, action, from_status, to_status, outcome, nurse, station_id, note, event_time, message
+          FROM alert_events WHERE alert_id IN ('adm-1', 'adm-2') ORDER BY event_id`,
+      );
+      const outside = {
         action: 'resolve',
-        from_status: 'pending',
         to_status: 'resolved',
         outcome: 'applied',
-        nurse: expect.stringMatching(/^root@/),
+        nurse: expect.stringMatching(new RegExp(`^${user}@`)),
         station_id: '',
-      },
-    ]);
-    await admin.query("UPDATE alerts SET status = 'pending' WHERE alert_id = 'adm-1'");
-    const [after] = await admin.query<RowDataPacket[]>(
-      "SELECT COUNT(*) AS n FROM alert_events WHERE alert_id = 'adm-1'",
-    );
-    expect(Number(after[0]?.n)).toBe(1);
-    await admin.query("DELETE FROM alerts WHERE alert_id = 'adm-1'");
+        note: null,
+        message: 'status changed outside Nurse Station',
+      };
+      expect(rows).toEqual([
+        expect.objectContaining({
+          alert_id: 'adm-1',
+          action: 'confirm',
+          from_status: 'pending',
+          nurse: 'Ann',
+          station_id: 'ST-1',
+          note: 'seen',
+          event_time: new Date(at),
+          message: null,
+        }),
+        expect.objectContaining({ alert_id: 'adm-1', from_status: 'confirmed', ...outside }),
+        expect.objectContaining({ alert_id: 'adm-2', from_status: 'pending', ...outside }),
+      ]);
+      // the time of an outside change is when it was made, not the nurse's earlier one
+      expect((rows[1]!.event_time as Date).getTime()).toBeGreaterThan(at);
+    } finally {
+      await store.close();
+      await outsider.end();
+      await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
+      await admin.query("DELETE FROM alerts WHERE alert_id IN ('adm-1', 'adm-2')");
+    }
   });
 
   it('refuses acknowledgements against an older schema until the setup has run again', async () => {
@@ -123,6 +162,11 @@ describe('mysql alert store', () => {
       );
       await expect(store.ping()).rejects.toThrow(/older setup/);
       expect((await store.get('old-1'))?.status).toBe('pending');
+      // a database from before the version table: the same advice
+      await admin.query('DROP TABLE nurse_station_schema');
+      await expect(store.ping()).rejects.toThrow(
+        /set up by an older version \(it has no nurse_station_schema table\) — run npm run backend:setup/,
+      );
       // the setup again: the next ping clears it and the acknowledgement goes through
       await applyMysqlSchema(admin, await readFile(mysqlSchemaPath(), 'utf8'));
       await store.ping();
@@ -130,6 +174,36 @@ describe('mysql alert store', () => {
     } finally {
       await store.close();
       await admin.query("DELETE FROM alerts WHERE alert_id = 'old-1'");
+    }
+  });
+
+  it('says which grant is missing when the account may not read the schema version', async () => {
+    const user = `ns_app_${process.pid}`;
+    const on = `\`${db.config.database}\``;
+    await admin.query(`CREATE USER IF NOT EXISTS '${user}'@'%'`);
+    // the app account's grants from the schema file's header, but for the version table
+    await admin.query(`GRANT SELECT, INSERT, UPDATE ON ${on}.alerts TO '${user}'@'%'`);
+    await admin.query(`GRANT SELECT, INSERT ON ${on}.alert_events TO '${user}'@'%'`);
+    await admin.query(`GRANT SELECT ON ${on}.alert_counts_hourly TO '${user}'@'%'`);
+    await admin.query(`GRANT SELECT ON ${on}.alert_patients TO '${user}'@'%'`);
+    const store = createMysqlAlertStore({
+      ...db.config,
+      user,
+      password: '',
+      stationId: 'ST-1',
+      timeZone: 'UTC',
+    });
+    try {
+      const err = await store.ping().catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'auth' });
+      expect((err as Error).message).toBe(
+        `The user "${user}" may not read the schema version — grant it SELECT on ${db.config.database}.nurse_station_schema`,
+      );
+      await admin.query(`GRANT SELECT ON ${on}.nurse_station_schema TO '${user}'@'%'`);
+      await store.ping();
+    } finally {
+      await store.close();
+      await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
     }
   });
 

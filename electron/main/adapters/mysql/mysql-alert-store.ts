@@ -170,8 +170,7 @@ const PING_SQL = `SELECT
     (SELECT COUNT(*) FROM (SELECT ${ALERT_COLUMNS}, ack_time, version FROM alerts LIMIT 1) a) AS a,
     (SELECT COUNT(*) FROM (SELECT ${EVENT_COLUMNS} FROM alert_events LIMIT 1) e) AS e,
     (SELECT COUNT(*) FROM (SELECT hour_start, alert_level, status, n FROM alert_counts_hourly LIMIT 1) c) AS c,
-    (SELECT COUNT(*) FROM (SELECT patient_id FROM alert_patients LIMIT 1) p) AS p,
-    (SELECT MAX(version) FROM nurse_station_schema) AS v`;
+    (SELECT COUNT(*) FROM (SELECT patient_id FROM alert_patients LIMIT 1) p) AS p`;
 const SCHEMA_VERSION_SQL = 'SELECT MAX(version) AS v FROM nurse_station_schema';
 
 /** The statuses each action may start from, for the transition's IN list. */
@@ -331,7 +330,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
   };
 
   const transition = async (req: TransitionRequest): Promise<TransitionResult> => {
-    await ensureSchemaVersion();
+    if (!schemaVerified) await verifySchemaVersion();
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await transitionOnce(req);
@@ -345,25 +344,43 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
     }
   };
 
-  // Acknowledgements rely on the audit trigger of schema version 2: against an older database they are
-  // refused (kept in the station's cache, retried) until the setup has been run again. Checked once, and
-  // again by every ping, which the station runs each second.
+  // Acknowledgements rely on the audit trigger of schema version 2. Against an older database, or one
+  // whose version this account may not read, the store reports why and that the setup must run (ping
+  // fails, as for a missing column), and transitions are refused: they wait in the station's cache.
   let schemaVerified = false;
-  const checkSchemaVersion = (version: unknown) => {
-    const found = version === null || version === undefined ? null : Number(version);
-    schemaVerified = found !== null && found >= MYSQL_SCHEMA_VERSION;
-    if (!schemaVerified) {
+  const verifySchemaVersion = async () => {
+    schemaVerified = false;
+    let rows: RowDataPacket[];
+    try {
+      rows = await exec<RowDataPacket[]>(pool, SCHEMA_VERSION_SQL, [], PING_TIMEOUT_MS);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'ER_NO_SUCH_TABLE') {
+        throw new AlertStoreError(
+          'schema',
+          `Database "${opts.database}" was set up by an older version (it has no nurse_station_schema table) — run npm run backend:setup`,
+          code,
+        );
+      }
+      if (code === 'ER_TABLEACCESS_DENIED_ERROR') {
+        throw new AlertStoreError(
+          'auth',
+          `The user "${opts.user}" may not read the schema version — grant it SELECT on ${opts.database}.nurse_station_schema`,
+          code,
+        );
+      }
+      throw err;
+    }
+    const v = rows[0]?.v;
+    const found = v === null || v === undefined ? null : Number(v);
+    if (found === null || found < MYSQL_SCHEMA_VERSION) {
       throw new AlertStoreError(
         'schema',
         `The alert tables in database "${opts.database}" are from an older setup (schema version ${found ?? 'unknown'}, ` +
           `this app needs ${MYSQL_SCHEMA_VERSION}) — run npm run backend:setup`,
       );
     }
-  };
-  const ensureSchemaVersion = async () => {
-    if (schemaVerified) return;
-    const rows = await exec<RowDataPacket[]>(pool, SCHEMA_VERSION_SQL, []);
-    checkSchemaVersion(rows[0]?.v);
+    schemaVerified = true;
   };
 
   return {
@@ -572,8 +589,8 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
 
     ping: () =>
       run(async () => {
-        const rows = await exec<RowDataPacket[]>(pool, PING_SQL, [], PING_TIMEOUT_MS);
-        checkSchemaVersion(rows[0]?.v);
+        await exec(pool, PING_SQL, [], PING_TIMEOUT_MS);
+        await verifySchemaVersion();
       }),
 
     close: () => {

@@ -15,7 +15,7 @@ describe('splitSqlStatements', () => {
     ]);
   });
 
-  it('gives the schema file as twenty-two statements, each splittable naively too', () => {
+  it('gives the schema file as twenty-four statements, each splittable naively too', () => {
     const text = readFileSync(mysqlSchemaPath(), 'utf8');
     const statements = splitSqlStatements(text);
     const firstLine = (s: string) => s.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('--'));
@@ -24,6 +24,7 @@ describe('splitSqlStatements', () => {
       'CREATE TABLE IF NOT EXISTS alert_counts_hourly (',
       'CREATE TABLE IF NOT EXISTS alert_patients (',
       'CREATE TABLE IF NOT EXISTS alert_events (',
+      'LOCK TABLES alerts WRITE, alert_events WRITE, alert_counts_hourly WRITE, alert_patients WRITE',
       'DROP TRIGGER IF EXISTS alert_events_no_update',
       'CREATE TRIGGER alert_events_no_update BEFORE UPDATE ON alert_events FOR EACH ROW',
       'DROP TRIGGER IF EXISTS alert_events_no_delete',
@@ -40,9 +41,12 @@ describe('splitSqlStatements', () => {
       'CREATE TRIGGER alerts_count_delete AFTER DELETE ON alerts FOR EACH ROW',
       'DROP TRIGGER IF EXISTS alerts_audit_transition',
       'CREATE TRIGGER alerts_audit_transition AFTER UPDATE ON alerts FOR EACH ROW',
+      'UNLOCK TABLES',
       'CREATE TABLE IF NOT EXISTS nurse_station_schema (',
       `INSERT INTO nurse_station_schema (id, version, applied_at) VALUES (1, ${MYSQL_SCHEMA_VERSION}, UTC_TIMESTAMP(3))`,
     ]);
+    // the version the app requires is the one the file writes, on insert and on update
+    expect(statements.at(-1)).toContain(`ON DUPLICATE KEY UPDATE version = ${MYSQL_SCHEMA_VERSION},`);
     // the header's promise: a plain split on ";\n" gives the same statements
     const code = (s: string) => s.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('--'));
     const naive = text

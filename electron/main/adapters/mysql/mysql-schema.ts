@@ -94,6 +94,8 @@ export async function applyMysqlSchema(
   conn: MysqlQueryable,
   sqlText: string,
 ): Promise<{ statements: number }> {
+  // The file locks tables around its triggers, which holds for the connection that ran LOCK TABLES.
+  if ('getConnection' in conn) throw new TypeError('applyMysqlSchema needs a single connection, not a pool');
   // An older `alerts` (e.g. the demo's) is refused before anything is created on or beside it.
   const before = (await checkMysqlSchema(conn)).filter((p) => !p.endsWith(' is missing'));
   if (before.length > 0) throw new AlertStoreError('schema', before.join('; '));
@@ -102,6 +104,8 @@ export async function applyMysqlSchema(
     try {
       await conn.query(statement);
     } catch (err) {
+      // a failure between LOCK TABLES and UNLOCK TABLES must not leave the caller's connection locked
+      await conn.query('UNLOCK TABLES').catch(() => undefined);
       const e = err as { code?: unknown; errno?: unknown; sqlMessage?: unknown };
       const code = typeof e.code === 'string' ? e.code : 'error';
       // The server's own message is kept (this runs in the setup command, for an administrator): it
