@@ -3,6 +3,9 @@
 // task of the renderer's main thread over 50 ms with what ran in it, and the page's CPU profile.
 // Run: [NURSE_STATION_PROFILE_BUILD=1 npx electron-vite build]
 //      npx tsx bench/experiments/ward-trace.ts [beds] [seconds] [alerts in the store]
+// WARD_TRACE_REDUCED_MOTION=1: with prefers-reduced-motion (no alarm flashing), for an A/B;
+// WARD_TRACE_SAVE=<file>: also writes the trace (open it in Chrome DevTools' Performance panel).
+import { writeFileSync } from 'node:fs';
 import {
   LIVE_TILE,
   StationTemplates,
@@ -24,8 +27,15 @@ const shell = await startShell({ dataDir: data.dir, beds });
 try {
   const page = await newPage(browser);
   await page.goto(`${shell.url}/#/`);
+  if (process.env.WARD_TRACE_REDUCED_MOTION === '1') await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.waitForSelector(LIVE_TILE, { timeout: 60_000 });
   await page.waitForTimeout(3000);
+  const states = await page.evaluate(`(() => {
+    const n = {};
+    for (const t of document.querySelectorAll('[data-state]')) n[t.dataset.state] = (n[t.dataset.state] || 0) + 1;
+    return JSON.stringify(n);
+  })()`);
+  console.log(`bed states: ${String(states)}`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -35,10 +45,18 @@ try {
   });
   await page.waitForTimeout(seconds * 1000);
   const buf = await browser.stopTracing();
+  if (process.env.WARD_TRACE_SAVE) writeFileSync(process.env.WARD_TRACE_SAVE, buf);
   const { profile } = await cdp.send('Profiler.stop');
   const main = rendererMainThread(buf).filter((e) => e.ph === 'X');
   const tasks = main.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && (e.dur ?? 0) > 50_000);
   console.log(`${beds} beds, ${seconds} s: ${tasks.length} tasks over 50 ms`);
+  // where the main thread's rendering time goes, summed over the trace, with the longest single step
+  const phases = ['UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'FunctionCall'];
+  const perPhase = phases.map((name) => {
+    const d = main.filter((e) => e.name === name).map((e) => (e.dur ?? 0) / 1000);
+    return `${name} ${d.reduce((a, b) => a + b, 0).toFixed(0)} ms (max ${Math.max(0, ...d).toFixed(1)})`;
+  });
+  console.log(`  main thread, total over ${seconds} s: ${perPhase.join(', ')}`);
   const t0 = main[0]?.ts ?? 0;
   for (const t of tasks) {
     const inside = main

@@ -42,9 +42,9 @@ test.describe('ward overview', () => {
     const tile = ward.alarmTile();
     await expect(tile).toBeVisible();
     // level 1 is the slowest (0.5 Hz): 2.5 s sees both its bright and its dim half
-    expect((await ward.backgroundsOver(tile, 2500)).size).toBe(2);
+    expect((await ward.looksOver(tile, 2500)).size).toBe(2);
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    expect((await ward.backgroundsOver(tile, 2500)).size).toBe(1);
+    expect((await ward.looksOver(tile, 2500)).size).toBe(1);
   });
 
   test('opens a patient from a tile', async ({ page }) => {

@@ -1,79 +1,104 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FLASH_DIM_CLASS, flashPhase, startAlarmFlash, type FlashEnv } from './use-alarm-flash';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { effectScope, nextTick, ref } from 'vue';
+import {
+  FLASH_KEYFRAMES,
+  FLASH_PERIOD_MS,
+  startFlash,
+  useFlashLayer,
+  useReducedMotion,
+  type Animatable,
+  type FlashAnimation,
+  type FlashLevel,
+} from './use-alarm-flash';
 
-function fakeTarget() {
-  const classes = new Set<string>();
-  return {
-    classes,
-    classList: {
-      toggle(token: string, force?: boolean) {
-        const on = force ?? !classes.has(token);
-        if (on) classes.add(token);
-        else classes.delete(token);
-        return on;
-      },
+/** An element whose animate() records what it was asked for. */
+function fakeLayer() {
+  const started: { keyframes: Keyframe[]; options: KeyframeAnimationOptions; animation: FlashAnimation }[] =
+    [];
+  const layer: Animatable = {
+    animate(keyframes, options) {
+      const animation = { startTime: null as CSSNumberish | null, cancel: vi.fn() };
+      started.push({ keyframes, options, animation });
+      return animation;
     },
   };
+  return { layer, started };
 }
 
-describe('flashPhase', () => {
-  it('flashes level 2 at 2 Hz and level 1 at 0.5 Hz, bright first', () => {
-    const crit = [0, 125, 249, 250, 499, 500].map((t) => flashPhase(t).criticalDim);
-    expect(crit).toEqual([false, false, false, true, true, false]);
-    const warn = [0, 999, 1000, 1999, 2000].map((t) => flashPhase(t).warningDim);
-    expect(warn).toEqual([false, false, true, true, false]);
+describe('startFlash', () => {
+  it('shows the dim layer for the second half of each period: level 2 at 2 Hz, level 1 at 0.5 Hz', () => {
+    const { layer, started } = fakeLayer();
+    startFlash(layer, 'critical');
+    startFlash(layer, 'warning');
+    expect(started.map((s) => s.options)).toEqual([
+      { duration: FLASH_PERIOD_MS.critical, iterations: Infinity },
+      { duration: FLASH_PERIOD_MS.warning, iterations: Infinity },
+    ]);
+    expect(FLASH_PERIOD_MS).toEqual({ critical: 500, warning: 2000 });
+    // opacity is 0 (bright) up to half the period, then 1 (dim): a hard edge, no fade
+    expect(FLASH_KEYFRAMES.map((k) => [k.offset, k.opacity])).toEqual([
+      [0, 0],
+      [0.5, 0],
+      [0.5, 1],
+      [1, 1],
+    ]);
+  });
+
+  it('starts every flash at the timeline origin, so all tiles blink in phase', () => {
+    const { layer, started } = fakeLayer();
+    startFlash(layer, 'critical');
+    startFlash(layer, 'critical');
+    expect(started.map((s) => s.animation.startTime)).toEqual([0, 0]);
+  });
+
+  it('does nothing where the Web Animations API is missing', () => {
+    expect(startFlash({}, 'critical')).toBeNull();
   });
 });
 
-describe('startAlarmFlash', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    vi.setSystemTime(0);
+describe('useFlashLayer', () => {
+  afterEach(() => {
+    useReducedMotion().value = false;
   });
-  afterEach(() => vi.useRealTimers());
 
-  function env(target: ReturnType<typeof fakeTarget>, reduced = false): FlashEnv {
-    return {
-      target,
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-      reducedMotion: () => reduced,
-    };
+  function host(level: () => FlashLevel | null) {
+    const { layer, started } = fakeLayer();
+    const el = ref<Animatable | null>(layer);
+    const scope = effectScope();
+    scope.run(() => useFlashLayer(el, level));
+    const wrapper = { unmount: () => scope.stop() };
+    return { wrapper, started };
   }
 
-  it('flips the classes on the shared target at each edge, with one timer', () => {
-    const target = fakeTarget();
-    const stop = startAlarmFlash(env(target));
-    expect([...target.classes]).toEqual([]);
-    vi.advanceTimersByTime(260);
-    expect(target.classes.has(FLASH_DIM_CLASS.critical)).toBe(true);
-    expect(target.classes.has(FLASH_DIM_CLASS.warning)).toBe(false);
-    vi.advanceTimersByTime(250);
-    expect(target.classes.has(FLASH_DIM_CLASS.critical)).toBe(false);
-    vi.advanceTimersByTime(500);
-    expect(target.classes.has(FLASH_DIM_CLASS.warning)).toBe(true);
-    expect(vi.getTimerCount()).toBe(1);
-    stop();
-    expect(vi.getTimerCount()).toBe(0);
-    expect([...target.classes]).toEqual([]);
+  it('restarts only when the level changes, and stops when the alarm ends or the tile goes', async () => {
+    const level = ref<FlashLevel | null>('warning');
+    const { wrapper, started } = host(() => level.value);
+    await nextTick();
+    expect(started.map((s) => s.options.duration)).toEqual([2000]);
+    level.value = 'critical';
+    await nextTick();
+    expect(started.map((s) => s.options.duration)).toEqual([2000, 500]);
+    expect(started[0]!.animation.cancel).toHaveBeenCalledOnce();
+    level.value = null;
+    await nextTick();
+    expect(started[1]!.animation.cancel).toHaveBeenCalledOnce();
+    expect(started).toHaveLength(2);
+    level.value = 'critical';
+    await nextTick();
+    wrapper.unmount();
+    expect(started[2]!.animation.cancel).toHaveBeenCalledOnce();
   });
 
-  it('keeps alarm colours steady when the system asks for reduced motion', () => {
-    const target = fakeTarget();
-    const stop = startAlarmFlash(env(target, true));
-    for (let i = 0; i < 10; i++) {
-      vi.advanceTimersByTime(250);
-      expect([...target.classes]).toEqual([]);
-    }
-    stop();
-  });
-
-  it('does not drift: after an hour of ticks the phase still matches the clock', () => {
-    const target = fakeTarget();
-    const stop = startAlarmFlash(env(target));
-    vi.advanceTimersByTime(3_600_000 + 260);
-    expect(target.classes.has(FLASH_DIM_CLASS.critical)).toBe(flashPhase(Date.now()).criticalDim);
-    stop();
+  it('keeps the tile steady while the system asks for reduced motion', async () => {
+    const { started } = host(() => 'critical');
+    await nextTick();
+    expect(started).toHaveLength(1);
+    useReducedMotion().value = true;
+    await nextTick();
+    expect(started[0]!.animation.cancel).toHaveBeenCalledOnce();
+    expect(started).toHaveLength(1);
+    useReducedMotion().value = false;
+    await nextTick();
+    expect(started).toHaveLength(2);
   });
 });

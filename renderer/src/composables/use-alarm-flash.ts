@@ -1,84 +1,76 @@
-// One shared flash clock for every alarm tile. Per-tile CSS keyframe animations of background and colour
-// cannot run on the compositor, so with many alarms Chromium recalculated style for every tile on every
-// frame (docs/performance.md, "Ward render"). Here one timer flips two classes on <html> at each
-// half-period edge: 4 style recalculations a second instead of 60, and all tiles blink in phase.
-import { onScopeDispose } from 'vue';
+// Alarm tiles flash on the compositor. Each alarm tile has a layer of its dim colour over its bright
+// background, and an opacity animation shows that layer for the second half of each period. Opacity
+// animations run on Chromium's compositor thread, so a flash edge costs the page's main thread nothing:
+// no style recalculation and no repaint of the tile's numerals, which with every bed of a 200-bed ward
+// in alarm made a frame take over 50 ms (docs/performance.md, fixes 5 and 18). Every animation starts
+// at the document timeline's origin, so all tiles blink in phase, as an alarm wall should.
+import { onScopeDispose, ref, watch, type Ref } from 'vue';
 
-/** Level 2 flashes at 2 Hz, level 1 at 0.5 Hz (on for half the period, dim for the other half). */
+/** Level 2 flashes at 2 Hz, level 1 at 0.5 Hz (bright for the first half of the period, dim after). */
 export const FLASH_PERIOD_MS = { critical: 500, warning: 2000 } as const;
-export const FLASH_DIM_CLASS = { critical: 'flash-dim-critical', warning: 'flash-dim-warning' } as const;
-const TICK_MS = FLASH_PERIOD_MS.critical / 2;
+export type FlashLevel = keyof typeof FLASH_PERIOD_MS;
 
-export interface FlashPhase {
-  criticalDim: boolean;
-  warningDim: boolean;
+/** The dim layer's opacity over one period: hidden for the first half, shown for the second. */
+export const FLASH_KEYFRAMES: Keyframe[] = [
+  { opacity: 0, offset: 0 },
+  { opacity: 0, offset: 0.5 },
+  { opacity: 1, offset: 0.5 },
+  { opacity: 1, offset: 1 },
+];
+
+export interface FlashAnimation {
+  startTime: CSSNumberish | null;
+  cancel(): void;
+}
+export interface Animatable {
+  animate?(keyframes: Keyframe[], options: KeyframeAnimationOptions): FlashAnimation;
 }
 
-/** Which alarm colours are dimmed at `now` (ms): the first half of each period is bright. */
-export function flashPhase(now: number): FlashPhase {
-  const half = (period: number) => Math.floor(now / (period / 2)) % 2 === 1;
-  return { criticalDim: half(FLASH_PERIOD_MS.critical), warningDim: half(FLASH_PERIOD_MS.warning) };
-}
-
-export interface FlashTarget {
-  classList: { toggle(token: string, force?: boolean): boolean };
-}
-
-export interface FlashEnv {
-  target: FlashTarget;
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  /** true when the nurse's system asks for reduced motion: no flashing (tiles show a border instead) */
-  reducedMotion(): boolean;
-}
-
-/** Starts flipping the classes on `env.target`; returns the function that stops and clears them. */
-export function startAlarmFlash(env: FlashEnv): () => void {
-  let handle: unknown = null;
-  let stopped = false;
-  const apply = () => {
-    const p = env.reducedMotion() ? { criticalDim: false, warningDim: false } : flashPhase(env.now());
-    env.target.classList.toggle(FLASH_DIM_CLASS.critical, p.criticalDim);
-    env.target.classList.toggle(FLASH_DIM_CLASS.warning, p.warningDim);
-  };
-  const tick = () => {
-    if (stopped) return;
-    apply();
-    // aligned to the next edge, so timer drift never accumulates
-    handle = env.setTimeout(tick, TICK_MS - (env.now() % TICK_MS) + 1);
-  };
-  tick();
-  return () => {
-    stopped = true;
-    if (handle !== null) env.clearTimeout(handle);
-    env.target.classList.toggle(FLASH_DIM_CLASS.critical, false);
-    env.target.classList.toggle(FLASH_DIM_CLASS.warning, false);
-  };
-}
-
-let users = 0;
-let stop: (() => void) | null = null;
-
-/** Keeps the shared flash clock running while any component that shows alarm tiles is mounted. */
-export function useAlarmFlash(): void {
-  if (typeof document === 'undefined') return;
-  users += 1;
-  if (stop === null) {
-    const motion = window.matchMedia?.('(prefers-reduced-motion: reduce)');
-    stop = startAlarmFlash({
-      target: document.documentElement,
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => window.setTimeout(fn, ms),
-      clearTimeout: (h) => window.clearTimeout(h as number),
-      reducedMotion: () => motion?.matches ?? false,
-    });
-  }
-  onScopeDispose(() => {
-    users -= 1;
-    if (users === 0 && stop !== null) {
-      stop();
-      stop = null;
-    }
+/**
+ * Starts the flash of one tile's dim layer, in phase with every other; null where the Web Animations
+ * API is missing (the tile then shows its alarm colour steadily).
+ */
+export function startFlash(layer: Animatable, level: FlashLevel): FlashAnimation | null {
+  if (typeof layer.animate !== 'function') return null;
+  const animation = layer.animate(FLASH_KEYFRAMES, {
+    duration: FLASH_PERIOD_MS[level],
+    iterations: Infinity,
   });
+  animation.startTime = 0;
+  return animation;
+}
+
+let reducedMotion: Ref<boolean> | null = null;
+
+/** Whether the nurse's system asks for reduced motion, kept up to date (one listener for the page). */
+export function useReducedMotion(): Ref<boolean> {
+  if (reducedMotion) return reducedMotion;
+  const query =
+    typeof window === 'undefined' ? undefined : window.matchMedia?.('(prefers-reduced-motion: reduce)');
+  const state = ref(query?.matches ?? false);
+  query?.addEventListener?.('change', (e) => (state.value = e.matches));
+  reducedMotion = state;
+  return state;
+}
+
+/**
+ * Flashes `layer` while `level()` names an alarm level and motion is allowed (with reduced motion the
+ * tile shows a thick border instead, in its CSS). Restarted only when the level changes.
+ */
+export function useFlashLayer(layer: Ref<Animatable | null>, level: () => FlashLevel | null): void {
+  const reduced = useReducedMotion();
+  let running: FlashAnimation | null = null;
+  const stop = () => {
+    running?.cancel();
+    running = null;
+  };
+  watch(
+    [layer, level, reduced],
+    ([el, lv, still]) => {
+      stop();
+      if (el && lv && !still) running = startFlash(el, lv);
+    },
+    { immediate: true, flush: 'post' },
+  );
+  onScopeDispose(stop);
 }

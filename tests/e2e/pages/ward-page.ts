@@ -24,18 +24,23 @@ export class WardPage extends StationPage {
   }
 
   /**
-   * The backgrounds a tile shows over `ms` (sampled every 50 ms in the page) while in the state it had
-   * at the start: a bed that changes state meanwhile does not count as flashing.
+   * The looks a tile shows over `ms` (sampled every 50 ms in the page: its background and how opaque its
+   * flash layer, the dim colour laid over it, is) while in the state it had at the start: a bed that
+   * changes state meanwhile does not count as flashing.
    */
-  async backgroundsOver(tile: Locator, ms: number): Promise<Set<string>> {
+  async looksOver(tile: Locator, ms: number): Promise<Set<string>> {
     const seen = await tile.evaluate(
       (el, ms) =>
         new Promise<string[]>((resolve) => {
           const state = el.getAttribute('data-state');
+          const layer = el.querySelector('.flash-layer');
           const out: string[] = [];
           const end = performance.now() + ms;
           const sample = () => {
-            if (el.getAttribute('data-state') === state) out.push(getComputedStyle(el).backgroundColor);
+            if (el.getAttribute('data-state') === state) {
+              const opacity = layer ? getComputedStyle(layer).opacity : 'none';
+              out.push(`${getComputedStyle(el).backgroundColor} / dim layer ${opacity}`);
+            }
             if (performance.now() < end) setTimeout(sample, 50);
             else resolve(out);
           };
