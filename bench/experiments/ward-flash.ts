@@ -1,10 +1,12 @@
 // Experiment behind docs/performance.md "Ward render": the same 200-bed ward screen three ways, to show
 // what the alarm flashing costs the renderer's main thread.
-//   1. before: per-tile CSS keyframe animations of background and colour (what the app shipped first),
-//      injected into the page; animations win over the shared clock's class rules in the cascade,
-//   2. as built: one shared clock (renderer/src/composables/use-alarm-flash.ts) toggles two classes on
-//      <html> every 250 ms (4 style recalculations a second instead of 60),
+//   1. before: per-tile CSS keyframe animations of background and colour (what the app shipped first,
+//      with its colours), injected into the page, the app's own flash layer hidden,
+//   2. as built: each alarm tile's dim layer, its opacity animated on the compositor
+//      (renderer/src/composables/use-alarm-flash.ts; fix 18, which replaced fix 5's classes on <html>),
 //   3. prefers-reduced-motion: no flashing at all (the floor).
+// The station's store is empty unless the simulator raises alerts, so fewer tiles are in alarm than in
+// the render case; ward-trace.ts can fill the store as that case does.
 // Run: npx tsx bench/experiments/ward-flash.ts [beds]   (builds out/ first if it is stale)
 import { summarize } from '../stats';
 import { tempDir } from '../support/station';
@@ -17,12 +19,13 @@ import {
   startShell,
 } from '../support/web-shell';
 
-const BEFORE_CSS = `.bed-tile.state-critical { animation: flash-critical 500ms steps(1, end) infinite; }
+const BEFORE_CSS = `.bed-tile .flash-layer { display: none; }
+.bed-tile.state-critical { animation: flash-critical 500ms steps(1, end) infinite; }
 .bed-tile.state-warning { animation: flash-warning 2000ms steps(1, end) infinite; }
-@keyframes flash-critical { 0% { background: var(--crit-bg); color: var(--crit-fg); }
-  50% { background: var(--crit-bg-dim); color: var(--crit-fg-dim); } }
-@keyframes flash-warning { 0% { background: var(--warn-bg); color: var(--warn-fg); }
-  50% { background: var(--warn-bg-dim); color: var(--warn-fg-dim); } }`;
+@keyframes flash-critical { 0% { background: #d32f2f; color: #ffffff; }
+  50% { background: #3d0a0a; color: #ffffff; } }
+@keyframes flash-warning { 0% { background: #ffb300; color: #1a1200; }
+  50% { background: #3a2a00; color: #ffd54f; } }`;
 
 const beds = Number(process.argv[2] ?? 200);
 ensureBuilt((m) => process.stderr.write(`${m}\n`));

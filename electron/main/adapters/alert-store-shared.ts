@@ -60,6 +60,19 @@ export interface AuditedAlertStore extends AlertStore {
 
 /** Newest-first cap of patientAlerts(): a week of a noisy bed is still a readable list. */
 export const PATIENT_ALERTS_CAP = 2000;
+/** handledAmong asks about this many ids per statement (fewer are padded with a repeat: one statement) */
+export const HANDLED_AMONG_CHUNK = 200;
+
+/** `ids` in chunks of exactly `size`, the last one padded with its own last id. */
+export function paddedChunks(ids: readonly string[], size: number): string[][] {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
+    while (chunk.length < size) chunk.push(chunk[chunk.length - 1]!);
+    chunks.push(chunk);
+  }
+  return chunks;
+}
 /** Upper bound of one list() page, whatever the caller asks (the IPC contract allows 500). */
 export const MAX_PAGE = 1000;
 /** The statistic cards compare pending now with pending this long ago. */

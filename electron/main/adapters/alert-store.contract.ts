@@ -657,6 +657,19 @@ export function runAlertStoreContract(
       it('lists every pending alert, whatever its age, newest first', async () => {
         expect(ids(await store.pendingAlerts())).toEqual(['p1', 'p5', 'p4', 'p3', 'p6']);
       });
+
+      it('names which of the given alerts are handled, as the store has them', async () => {
+        const handled = await store.handledAmong(['p1', 'p2', 'p7', 'nope', 'p2']);
+        expect(ids(handled).sort()).toEqual(['p2', 'p7']);
+        expect(handled.find((a) => a.alertId === 'p7')).toMatchObject({
+          status: 'resolved',
+          patientId: 'P003',
+        });
+        expect(await store.handledAmong([])).toEqual([]);
+        // more ids than one statement takes: every chunk is asked
+        const many = Array.from({ length: 450 }, (_, i) => `x${i}`);
+        expect(ids(await store.handledAmong([...many, 'p7', ...many]))).toEqual(['p7']);
+      });
     });
 
     describe('burden', () => {

@@ -90,6 +90,11 @@ export interface AlertStore {
   transition(req: TransitionRequest): Promise<TransitionResult>;
   burden(range: TimeRange, now: number): Promise<BurdenStats>;
   pendingAlerts(): Promise<Alert[]>;
+  /**
+   * The alerts among `alertIds` that are no longer pending, as the store has them: how a station learns
+   * that another station handled alerts it still shows. Ids the store does not have are left out.
+   */
+  handledAmong(alertIds: readonly string[]): Promise<Alert[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

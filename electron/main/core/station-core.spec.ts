@@ -102,6 +102,13 @@ class MemoryAlertStore implements AlertStore {
     this.check();
     return [...this.rows.values()].filter((a) => a.status === 'pending');
   }
+  async handledAmong(ids: readonly string[]) {
+    this.check();
+    return ids.flatMap((id) => {
+      const a = this.rows.get(id);
+      return a && a.status !== 'pending' ? [{ ...a }] : [];
+    });
+  }
   async ping() {
     this.check();
   }
@@ -273,6 +280,40 @@ describe('StationCore', () => {
     expect(applied).toEqual(['a1:confirm', 'a2:resolve', 'a1:resolve']);
     await core.syncNow();
     expect(store.attempts.filter((a) => a.kind === 'applied')).toHaveLength(3);
+  });
+
+  it('stops alarming for alerts another station handled, within a few seconds', async () => {
+    const { vitals, core, store, clock, shown, events } = await setup();
+    vitals.emitAlerts([
+      alert('c1', 'P001', { alertLevel: 2, alertType: 'multi_vital_signs_deterioration' }),
+      alert('a2', 'P002'),
+    ]);
+    await core.flushStoreWrites();
+    expect(core.unreadCount()).toBe(2);
+    // another station confirms c1 in the store; this one has not heard of it yet
+    Object.assign(store.rows.get('c1')!, { status: 'confirmed', handleBy: 'Ben', handleTime: clock.now() });
+    const settle = async () => {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    for (let s = 0; s < 6; s++) {
+      clock.advance(1000);
+      await settle();
+    }
+    expect(core.unreadCount()).toBe(1);
+    const beds = await core.handlers['ward:beds']({});
+    expect(beds.find((b) => b.patientId === 'P001')).toMatchObject({ state: 'normal', activeAlertIds: [] });
+    expect(beds.find((b) => b.patientId === 'P002')!.state).toBe('warning');
+    const changed = events.filter((e) => e.event === 'alerts:changed').flatMap((e) => e.payload as Alert[]);
+    expect(changed).toEqual([
+      expect.objectContaining({ alertId: 'c1', status: 'confirmed', handleBy: 'Ben' }),
+    ]);
+    // and the critical reminder (every 5 minutes while unacknowledged) no longer comes
+    const before = shown.length;
+    for (let m = 0; m < 6; m++) {
+      clock.advance(60_000);
+      await settle();
+    }
+    expect(shown.slice(before).filter((r) => r.urgency === 'critical')).toEqual([]);
   });
 
   it("refuses up front when an alert it has not seen shows another station's change", async () => {

@@ -59,6 +59,8 @@ export interface StationCoreDeps {
   /** how often the alert store is probed; the UI must show "offline" within 2 s */
   healthIntervalMs?: number;
   syncIntervalMs?: number;
+  /** how often pending alerts are checked for another station's handling; default 5 000 ms */
+  handledCheckIntervalMs?: number;
   newId?: () => string;
 }
 
@@ -68,6 +70,8 @@ type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 const MAX_TRACKED_PENDING = 20_000;
 const BACKLOG_MS = 2 * 60_000;
 const PRUNE_EVERY_MS = 3_600_000;
+/** pending alerts asked about per check (a huge backlog is gone through over several checks) */
+const HANDLED_CHECK_BATCH = 1_000;
 const STATE_RANK: Record<BedState, number> = {
   critical: 4,
   warning: 3,
@@ -93,6 +97,8 @@ export class StationCore {
   private syncChain: Promise<void> = Promise.resolve();
   private stopped = false;
   private lastPruneAt = 0;
+  private lastHandledCheckAt = 0;
+  private handledCursor = 0;
   private storeWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: StationCoreDeps) {
@@ -503,9 +509,34 @@ export class StationCore {
         await this.loadPendingFromStore();
         void this.syncNow();
       }
+      await this.learnHandledElsewhere();
     } catch (err) {
       this.setAlertHealth(false, (err as Error).message);
     }
+  }
+
+  /**
+   * Other stations acknowledge alerts this one still shows as pending: ask the store which of them are
+   * handled, every few seconds, and stop alarming for those (tile, reminders, list) as if handled here.
+   */
+  private async learnHandledElsewhere(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (now - this.lastHandledCheckAt < (this.deps.handledCheckIntervalMs ?? 5_000)) return;
+    this.lastHandledCheckAt = now;
+    const ids = [...this.pending.keys()];
+    if (ids.length === 0) return;
+    const start = this.handledCursor % ids.length;
+    const batch = [...ids.slice(start), ...ids.slice(0, start)].slice(0, HANDLED_CHECK_BATCH);
+    this.handledCursor = start + batch.length;
+    const handled = (await this.deps.alerts.handledAmong(batch)).filter((a) => this.pending.has(a.alertId));
+    if (handled.length === 0 || this.stopped) return;
+    for (const a of handled) {
+      this.dropPending(a.alertId);
+      this.policy.onHandled(a.alertId);
+    }
+    this.emit('alerts:changed', handled);
+    for (const patientId of new Set(handled.map((a) => a.patientId))) this.refreshBed(patientId);
+    this.log('info', `${handled.length} alert(s) handled at another station`);
   }
 
   private setAlertHealth(up: boolean, message: string | null): void {

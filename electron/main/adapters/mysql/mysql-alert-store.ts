@@ -10,6 +10,7 @@ import type { TransitionRequest, TransitionResult } from '../../core/ports';
 import {
   AlertStoreError,
   MAX_TIME_MS,
+  HANDLED_AMONG_CHUNK,
   NOT_YET_MESSAGE,
   PATIENT_ALERTS_CAP,
   PENDING_CHANGE_WINDOW_MS,
@@ -21,6 +22,7 @@ import {
   conflictMessage,
   containsPattern,
   isLegalTransition,
+  paddedChunks,
   pageSize,
   rangeStart,
   rate,
@@ -171,6 +173,9 @@ const PING_SQL = `SELECT
     (SELECT COUNT(*) FROM (SELECT ${EVENT_COLUMNS} FROM alert_events LIMIT 1) e) AS e,
     (SELECT COUNT(*) FROM (SELECT hour_start, alert_level, status, n FROM alert_counts_hourly LIMIT 1) c) AS c,
     (SELECT COUNT(*) FROM (SELECT patient_id FROM alert_patients LIMIT 1) p) AS p`;
+// By primary key, so the cost is the number of ids, whatever the size of the table.
+const HANDLED_AMONG_SQL = `${ALERT_SELECT} WHERE status <> 'pending'
+  AND alert_id IN (${Array.from({ length: HANDLED_AMONG_CHUNK }, () => '?').join(', ')})`;
 const SCHEMA_VERSION_SQL = 'SELECT MAX(version) AS v FROM nurse_station_schema';
 
 /** The statuses each action may start from, for the transition's IN list. */
@@ -563,6 +568,16 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
           toAlert,
         ),
       ),
+
+    handledAmong: (alertIds: readonly string[]) =>
+      run(async () => {
+        const found: Alert[] = [];
+        for (const chunk of paddedChunks([...new Set(alertIds)], HANDLED_AMONG_CHUNK)) {
+          const rows = await exec<RowDataPacket[]>(pool, HANDLED_AMONG_SQL, chunk);
+          found.push(...rows.map(toAlert));
+        }
+        return found;
+      }),
 
     auditTrail: (alertId: string) =>
       run(async () => {

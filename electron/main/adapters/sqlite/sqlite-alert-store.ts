@@ -8,6 +8,7 @@ import type { BurdenStats } from '../../../../shared/ipc/contract';
 import type { TransitionRequest, TransitionResult } from '../../core/ports';
 import {
   AlertStoreError,
+  HANDLED_AMONG_CHUNK,
   NOT_YET_MESSAGE,
   PATIENT_ALERTS_CAP,
   PENDING_CHANGE_WINDOW_MS,
@@ -19,6 +20,7 @@ import {
   conflictMessage,
   containsPattern,
   isLegalTransition,
+  paddedChunks,
   pageSize,
   rangeStart,
   rate,
@@ -203,6 +205,9 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
       blood_glucose = excluded.blood_glucose`);
   const getStmt = db.prepare(`${ALERT_SELECT} WHERE alert_id = ?`);
   const pendingStmt = db.prepare(`${ALERT_SELECT} WHERE status = 'pending' ${ORDER}`);
+  const handledAmongStmt = db.prepare(
+    `${ALERT_SELECT} WHERE status <> 'pending' AND alert_id IN (${Array.from({ length: HANDLED_AMONG_CHUNK }, () => '?').join(', ')})`,
+  );
   const patientStmt = db.prepare(
     `${ALERT_SELECT} WHERE patient_id = ? AND alert_time >= ? ${ORDER} LIMIT ${PATIENT_ALERTS_CAP}`,
   );
@@ -415,6 +420,12 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
       }),
 
     pendingAlerts: () => run(() => pendingStmt.all().map(toAlert)),
+    handledAmong: (alertIds: readonly string[]) =>
+      run(() =>
+        paddedChunks([...new Set(alertIds)], HANDLED_AMONG_CHUNK).flatMap((chunk) =>
+          handledAmongStmt.all(...chunk).map(toAlert),
+        ),
+      ),
 
     auditTrail: (alertId: string) =>
       run(() =>
