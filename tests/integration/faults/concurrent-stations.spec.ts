@@ -1,7 +1,7 @@
 // Fault 5: two stations acknowledge the same alerts at the same moment. Two MySQL alert store instances
 // (two pools, different station ids, as two nurse stations have) race on hundreds of alerts in MariaDB:
 // every transition must have exactly one winner, the loser a clear conflict naming who won, and the audit
-// must hold every attempt.
+// must hold every attempt. And a station stops alarming for alerts the other one handled.
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../shared/domain/types';
@@ -11,7 +11,19 @@ import {
   type AuditedAlertStore,
 } from '../../../electron/main/adapters/mysql/mysql-alert-store';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
-import { makeAlert, report } from '../helpers/station-fixtures';
+import { createSqliteAckCache } from '../../../electron/main/adapters/sqlite/sqlite-ack-cache';
+import { openStationDatabase } from '../../../electron/main/adapters/sqlite/open-database';
+import { dispatch } from '../../../electron/main/core/dispatch';
+import { systemClock } from '../../../electron/main/core/ports';
+import { StationCore } from '../../../electron/main/core/station-core';
+import {
+  STATION_INFO,
+  ScriptedVitals,
+  fixedSettings,
+  makeAlert,
+  quietNotifier,
+  report,
+} from '../helpers/station-fixtures';
 
 const WAVE = 50; // alerts raced at once: 2 × 50 requests in flight, well inside each pool's queue
 const BASE = Date.UTC(2026, 10, 20, 8);
@@ -237,4 +249,70 @@ describe('Fault: two stations acknowledge the same alerts concurrently (MariaDB)
       refusedUnavailable: refused.length,
     });
   }, 60_000);
+
+  it('stops alarming at one station for the alerts the other acknowledged, within its check interval', async () => {
+    const alerts = Array.from({ length: 20 }, (_, i) =>
+      makeAlert(
+        `seen-${String(i).padStart(2, '0')}`,
+        `P${String(1 + (i % 4)).padStart(3, '0')}`,
+        Date.now() - 5_000,
+      ),
+    );
+    await a.upsertAlerts(alerts); // as RisingWave's sink would
+    const station = (store: AuditedAlertStore, stationId: string) => {
+      const vitals = new ScriptedVitals();
+      const core = new StationCore({
+        vitals,
+        alerts: store,
+        cache: createSqliteAckCache(openStationDatabase(':memory:')),
+        notifier: quietNotifier,
+        clock: systemClock,
+        settings: fixedSettings(),
+        info: { ...STATION_INFO, stationId },
+        recordFeedInStore: false,
+        healthIntervalMs: 100,
+        handledCheckIntervalMs: 300,
+      });
+      return { vitals, core };
+    };
+    const stA = station(a, 'ST-A');
+    const stB = station(b, 'ST-B');
+    const changedAtB: Alert[] = [];
+    stB.core.on((event, payload) => {
+      if (event === 'alerts:changed') changedAtB.push(...(payload as Alert[]));
+    });
+    try {
+      await stA.core.start();
+      await stB.core.start();
+      stA.vitals.emit(alerts);
+      stB.vitals.emit(alerts);
+      // (the database also holds the pending alerts of the tests above, which both load at start)
+      const before = stB.core.unreadCount();
+      expect(before).toBeGreaterThanOrEqual(alerts.length);
+      await dispatch(stA.core.handlers, 'session:sign-in', { nurse: 'Ana' });
+      const handled = alerts.slice(0, 8);
+      const t0 = Date.now();
+      for (const alert of handled) {
+        await dispatch(stA.core.handlers, 'alerts:acknowledge', {
+          alertId: alert.alertId,
+          action: 'confirm',
+        });
+      }
+      while (stB.core.unreadCount() > before - handled.length && Date.now() - t0 < 5_000) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const learnedMs = Date.now() - t0;
+      expect(stB.core.unreadCount()).toBe(before - handled.length);
+      expect(changedAtB.map((x) => x.alertId).sort()).toEqual(handled.map((x) => x.alertId));
+      expect(changedAtB.every((x) => x.status === 'confirmed' && x.handleBy === 'Ana')).toBe(true);
+      report('fault-5 the other station learns of acknowledgements', {
+        acknowledgedAtA: handled.length,
+        learnedAtBWithinMs: learnedMs,
+        checkIntervalMs: 300,
+      });
+    } finally {
+      await stA.core.stop();
+      await stB.core.stop();
+    }
+  }, 30_000);
 });
