@@ -348,9 +348,9 @@ export class StationCore {
 
   /**
    * The alert as this station knows it (its feed, its own acknowledgements), else as the store has it.
-   * Reading the store first would cost a round trip and decide nothing: an alert's content does not
-   * change with its handling, and whether another station handled it first is decided by the store's
-   * conditional transition, which reports it as a conflict.
+   * Reading the store first would cost a round trip for what the store's conditional transition decides
+   * anyway: whether another station handled it first (a conflict naming who). An alert's content does
+   * not change with its handling.
    */
   private async alertToAcknowledge(alertId: string): Promise<Alert> {
     const known =
