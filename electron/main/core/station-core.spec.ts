@@ -102,8 +102,10 @@ class MemoryAlertStore implements AlertStore {
     this.check();
     return [...this.rows.values()].filter((a) => a.status === 'pending');
   }
+  handledAmongCalls = 0;
   async handledAmong(ids: readonly string[]) {
     this.check();
+    this.handledAmongCalls++;
     return ids.flatMap((id) => {
       const a = this.rows.get(id);
       return a && a.status !== 'pending' ? [{ ...a }] : [];
@@ -166,7 +168,7 @@ function bed(patientId: string): BedSnapshot {
   };
 }
 
-async function setup(opts: { record?: boolean } = {}) {
+async function setup(opts: { record?: boolean; handledCheckIntervalMs?: number } = {}) {
   const clock = new FakeClock(2_000_000);
   const store = new MemoryAlertStore();
   const vitals = new FakeVitals();
@@ -196,6 +198,7 @@ async function setup(opts: { record?: boolean } = {}) {
     },
     info: { mode: 'simulator', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'web' },
     recordFeedInStore: opts.record ?? true,
+    handledCheckIntervalMs: opts.handledCheckIntervalMs,
     newId: () => `ack-${++ids}`,
   });
   core.on((event, payload) => events.push({ event, payload }));
@@ -283,7 +286,7 @@ describe('StationCore', () => {
   });
 
   it('stops alarming for alerts another station handled, within a few seconds', async () => {
-    const { vitals, core, store, clock, shown, events } = await setup();
+    const { vitals, core, store, clock, shown, events } = await setup({ handledCheckIntervalMs: 5_000 });
     vitals.emitAlerts([
       alert('c1', 'P001', { alertLevel: 2, alertType: 'multi_vital_signs_deterioration' }),
       alert('a2', 'P002'),
@@ -314,6 +317,17 @@ describe('StationCore', () => {
       await settle();
     }
     expect(shown.slice(before).filter((r) => r.urgency === 'critical')).toEqual([]);
+  });
+
+  it('does not ask the store about other stations when it has no check interval (simulator)', async () => {
+    const { vitals, core, store, clock } = await setup();
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    for (let s = 0; s < 20; s++) {
+      clock.advance(1000);
+      await Promise.resolve();
+    }
+    expect(store.handledAmongCalls).toBe(0);
   });
 
   it("refuses up front when an alert it has not seen shows another station's change", async () => {

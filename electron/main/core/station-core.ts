@@ -59,7 +59,10 @@ export interface StationCoreDeps {
   /** how often the alert store is probed; the UI must show "offline" within 2 s */
   healthIntervalMs?: number;
   syncIntervalMs?: number;
-  /** how often pending alerts are checked for another station's handling; default 5 000 ms */
+  /**
+   * How often pending alerts are checked for another station's handling; none when absent (a simulator
+   * station is the only writer of its own store).
+   */
   handledCheckIntervalMs?: number;
   newId?: () => string;
 }
@@ -520,8 +523,9 @@ export class StationCore {
    * handled, every few seconds, and stop alarming for those (tile, reminders, list) as if handled here.
    */
   private async learnHandledElsewhere(): Promise<void> {
+    const interval = this.deps.handledCheckIntervalMs;
     const now = this.deps.clock.now();
-    if (now - this.lastHandledCheckAt < (this.deps.handledCheckIntervalMs ?? 5_000)) return;
+    if (interval === undefined || now - this.lastHandledCheckAt < interval) return;
     this.lastHandledCheckAt = now;
     const ids = [...this.pending.keys()];
     if (ids.length === 0) return;

@@ -151,6 +151,8 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         shell: opts.shell,
       },
       recordFeedInStore: s.connection.mode === 'simulator',
+      // other stations acknowledge in the shared MySQL store: learn of it every 5 s
+      handledCheckIntervalMs: s.connection.mode === 'connected' ? 5_000 : undefined,
       auditThresholds: audit,
       log: (level, message) => logger.log(level, message),
       newId: randomUUID,
