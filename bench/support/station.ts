@@ -18,6 +18,7 @@ import type { NotificationPolicySettings, NotificationRequest } from '../../shar
 import { SimulatedVitalsSource } from '../../electron/main/adapters/simulator/simulated-vitals-source';
 import { openStationDatabase } from '../../electron/main/adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../../electron/main/adapters/sqlite/sqlite-ack-cache';
+import { createSqliteAlertOutbox } from '../../electron/main/adapters/sqlite/sqlite-alert-outbox';
 import { createSqliteAlertStore } from '../../electron/main/adapters/sqlite/sqlite-alert-store';
 import { DEFAULT_SETTINGS } from '../../electron/main/config/settings-store';
 import {
@@ -87,6 +88,7 @@ export function simulatorStation(opts: {
     vitals,
     alerts,
     cache,
+    outbox: createSqliteAlertOutbox(db),
     notifier: opts.notifier,
     clock: opts.clock,
     settings: defaultSettingsPort(),
@@ -128,6 +130,7 @@ export function connectedBenchCore(ports: {
 }): StationCore {
   return new StationCore({
     ...ports,
+    outbox: createSqliteAlertOutbox(openStationDatabase(':memory:')),
     clock: systemClock,
     settings: defaultSettingsPort(),
     info: {

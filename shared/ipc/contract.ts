@@ -287,3 +287,11 @@ export type ServerMessage = { id: number; result: Result<unknown> } | { event: E
  * answer is handled before the code awaiting that answer resumes.
  */
 export type ServerFrame = ServerMessage | ServerMessage[];
+
+/**
+ * The sync error of an acknowledgement whose alert the alert store has still not received after 10
+ * minutes of retries (the backend's sink may be down): kept in the local cache and retried every
+ * 5 minutes. The review screen shows such records as "waiting for the alert store".
+ */
+export const ACK_WAITING_FOR_STORE =
+  'Waiting for the alert store: it has not received this alert after 10 minutes of retries. Kept on this station and retried every 5 minutes.';

@@ -629,9 +629,25 @@ export function runAlertStoreContract(
         const ghost = await store.auditTrail('ghost');
         expect(ghost).toHaveLength(1);
         expect(ghost[0]).toMatchObject({ outcome: 'not_found', fromStatus: null, toStatus: 'confirmed' });
-        // retries of a queued acknowledgement are attempts too
+        // a retry from another start of the station is an attempt too
         await store.transition(req('ghost', 'confirm', { at: NOW + 5 }));
         expect(await store.auditTrail('ghost')).toHaveLength(2);
+        // but a repeat of an attempt already audited as not found writes nothing (#21: 887 rows in 32 min)
+        for (let i = 0; i < 5; i++) {
+          expect(await store.transition(req('ghost', 'confirm', { at: NOW + 5, repeat: true }))).toEqual({
+            kind: 'not_yet',
+          });
+        }
+        expect(await store.auditTrail('ghost')).toHaveLength(2);
+        // and the outcome, once the alert arrives, is audited
+        await store.upsertAlerts([mk('ghost')]);
+        const applied = await store.transition(req('ghost', 'confirm', { at: NOW + 5, repeat: true }));
+        expect(applied.kind).toBe('applied');
+        expect((await store.auditTrail('ghost')).map((e) => e.outcome)).toEqual([
+          'not_found',
+          'not_found',
+          'applied',
+        ]);
       });
     });
 

@@ -142,13 +142,60 @@ describe('settings store', () => {
     store.updateConnection(connection());
     const next = connection();
     delete next.risingwave.password;
-    next.risingwave.host = 'rw2.ward3';
+    next.risingwave.database = 'ward3';
     next.mysql.password = '';
     const view = store.updateConnection(next);
-    expect(store.get().connection.risingwave).toMatchObject({ host: 'rw2.ward3', password: RW_PW });
+    expect(store.get().connection.risingwave).toMatchObject({ database: 'ward3', password: RW_PW });
     expect(store.get().connection.mysql.password).toBe('');
     expect(view.connection.mysql.passwordSet).toBe(false);
     expect(JSON.parse(readFileSync(file, 'utf8')).connection.mysql.passwordCipher).toBeUndefined();
+  });
+
+  // Red-team finding: a client pointed the RisingWave host at its own server and received the stored
+  // password in clear text on every reconnect.
+  it.each([
+    ['host', { host: 'attacker.example' }],
+    ['port', { port: 15432 }],
+    ['user', { user: 'other' }],
+  ] as const)('refuses to send a stored password to a new %s unless it is typed again', (field, change) => {
+    for (const secrets of [encryptingStore(), plainStore]) {
+      const store = make(secrets);
+      store.updateConnection(connection());
+      const saved = readFileSync(file, 'utf8');
+      for (const key of ['risingwave', 'mysql'] as const) {
+        const next = connection();
+        delete next[key].password;
+        Object.assign(next[key], change);
+        expect(() => store.updateConnection(next)).toThrow(
+          new RegExp(`Enter the (RisingWave|MySQL) password again: the ${field} changed`),
+        );
+        expect(readFileSync(file, 'utf8')).toBe(saved);
+        expect(store.get().connection[key].host).toBe(connection()[key].host);
+        expect(store.get().connection[key].port).toBe(connection()[key].port);
+      }
+      // typed again (or cleared), the move is accepted
+      const typed = connection();
+      Object.assign(typed.risingwave, change, { password: 'new-pw' });
+      expect(store.updateConnection(typed).connection.risingwave).toMatchObject(change);
+      expect(store.get().connection.risingwave.password).toBe('new-pw');
+      const cleared = connection();
+      Object.assign(cleared.mysql, change, { password: '' });
+      expect(store.updateConnection(cleared).connection.mysql.passwordSet).toBe(false);
+    }
+  });
+
+  it('moves a connection that has no stored password without asking for one', () => {
+    const store = make(encryptingStore());
+    const none = connection();
+    none.risingwave.password = '';
+    store.updateConnection(none);
+    const next = connection();
+    delete next.risingwave.password;
+    next.risingwave.host = 'rw2.ward3';
+    expect(store.updateConnection(next).connection.risingwave).toMatchObject({
+      host: 'rw2.ward3',
+      passwordSet: false,
+    });
   });
 
   it('without a keyring: never writes the password, keeps it for this session, and says so', () => {

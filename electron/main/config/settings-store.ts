@@ -27,6 +27,7 @@ import {
   type SettingsView,
 } from '../../../shared/ipc/contract';
 import type { SecretStore } from '../core/host-types';
+import { StationError } from '../core/station-error';
 import { logger } from '../core/logger';
 import type { Unsubscribe } from '../core/ports';
 
@@ -97,6 +98,12 @@ const defaults: Settings = {
   ackRetentionDays: 30,
 };
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(defaults);
+
+/**
+ * The fields a saved password belongs to: change any and the password must be typed again. (A TLS
+ * mode, once the connection has one, belongs here too.)
+ */
+const PASSWORD_BOUND_TO = ['host', 'port', 'user'] as const;
 
 const ackRetentionSchema = z.number().int().min(1).max(3650);
 const databaseFileSchema = z.object({
@@ -411,10 +418,29 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
     }
   }
 
-  /** The secret after applying `input` (undefined = keep), and the cipher to save for it. */
-  function nextSecret(key: DatabaseKey, input: string | undefined): Secret {
+  /**
+   * The secret after applying `input` (undefined = keep), and the cipher to save for it. A stored
+   * password is only ever sent to the server and user it was saved for: when the request points it
+   * elsewhere without a password, it is refused rather than handing the old one to a new host.
+   */
+  function nextSecret(
+    key: DatabaseKey,
+    input: string | undefined,
+    target: ConnectionSettingsInput['risingwave'],
+  ): Secret {
     const current = secrets[key];
-    if (input === undefined) return { ...current };
+    if (input === undefined) {
+      const saved = file.connection[key];
+      const stored = current.plain !== null ? current.plain !== '' : current.cipher !== null;
+      const moved = PASSWORD_BOUND_TO.filter((field) => saved[field] !== target[field]);
+      if (stored && moved.length > 0) {
+        throw new StationError(
+          'bad_request',
+          `Enter the ${key === 'risingwave' ? 'RisingWave' : 'MySQL'} password again: the ${moved.join(', ')} changed, and a saved password is only sent to the server and user it was saved for.`,
+        );
+      }
+      return { ...current };
+    }
     if (input === '') return { plain: '', cipher: null, undecryptable: false };
     if (secretStore.isEncryptionAvailable()) {
       const cipher = secretStore.encrypt(input).toString('base64');
@@ -430,8 +456,8 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
 
     updateConnection(input) {
       const parsed = connectionSettingsSchema.parse(input);
-      const rw = nextSecret('risingwave', parsed.risingwave.password);
-      const my = nextSecret('mysql', parsed.mysql.password);
+      const rw = nextSecret('risingwave', parsed.risingwave.password, parsed.risingwave);
+      const my = nextSecret('mysql', parsed.mysql.password, parsed.mysql);
       const db = (d: ConnectionSettingsInput['risingwave'], s: Secret): DatabaseFile => ({
         host: d.host,
         port: d.port,

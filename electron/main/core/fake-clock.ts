@@ -6,8 +6,18 @@ export class FakeClock implements Clock {
   private nextId = 1;
   constructor(private current = 0) {}
 
+  /** wall time minus monotonic time: moved by stepWall() only */
+  private wallOffset = 0;
+
   now(): number {
+    return this.current + this.wallOffset;
+  }
+  monotonic(): number {
     return this.current;
+  }
+  /** A wall-clock step (NTP correction, an admin setting the time): timers and monotonic time stay. */
+  stepWall(ms: number): void {
+    this.wallOffset += ms;
   }
   setTimeout(fn: () => void, ms: number): unknown {
     const id = this.nextId++;

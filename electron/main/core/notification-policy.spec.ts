@@ -72,6 +72,24 @@ describe('NotificationPolicy', () => {
     expect(shown[1]!.title).toContain('2 alerts');
   });
 
+  // Red-team finding (#21, item 7): a 1-h step back of the wall clock held a warning for 3,610 s.
+  it('neither holds nor floods notifications when the wall clock steps', () => {
+    const { policy, shown, clock } = setup();
+    policy.onAlerts([alert('a1', 'P001')]);
+    clock.advance(3000);
+    clock.stepWall(-3_600_000);
+    policy.onAlerts([alert('a2', 'P001', { alertType: 'blood_oxygen' })]);
+    expect(shown.map((s) => s.alertIds)).toEqual([['a1'], ['a2']]); // a new burst: at once
+
+    clock.advance(500);
+    policy.onAlerts([alert('a3', 'P001', { alertType: 'blood_glucose' })]); // held in a2's burst
+    clock.stepWall(+3_600_000); // and a step forward does not end the window early
+    policy.onAlerts([alert('a4', 'P001', { alertType: 'signal_loss' })]);
+    expect(shown).toHaveLength(2);
+    clock.advance(2500); // the window ends 3 s after a2 by the monotonic clock
+    expect(shown.map((s) => s.alertIds)).toEqual([['a1'], ['a2'], ['a3', 'a4']]);
+  });
+
   it('does not hold a critical alert behind a burst summary', () => {
     const { policy, shown, clock } = setup();
     policy.onAlerts([alert('a1', 'P001')]);

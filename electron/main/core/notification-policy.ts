@@ -22,7 +22,7 @@ const TYPE_LABEL: Record<Alert['alertType'], string> = {
 };
 
 interface Burst {
-  /** when the leading notification went out; alerts until then + coalesceMs are held */
+  /** when the leading notification went out (monotonic ms); alerts until then + coalesceMs are held */
   openedAt: number;
   held: Alert[];
   timer: unknown;
@@ -73,7 +73,8 @@ export class NotificationPolicy {
   }
 
   private admit(alert: Alert, policy: NotificationPolicySettings): void {
-    const now = this.deps.clock.now();
+    // Monotonic: with wall time, a clock stepped back an hour held a bed's notifications for that hour.
+    const now = this.deps.clock.monotonic();
     const burst = this.bursts.get(alert.patientId);
     if (policy.coalesceMs <= 0 || burst === undefined || now - burst.openedAt >= policy.coalesceMs) {
       // Leading edge: the first alert of a bed is never delayed.

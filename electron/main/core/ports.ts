@@ -21,13 +21,20 @@ import type { BurdenStats, NotificationRequest } from '../../../shared/ipc/contr
 export type Unsubscribe = () => void;
 
 export interface Clock {
+  /** wall time (epoch ms): for timestamps only, never for intervals — it can step back or forward */
   now(): number;
+  /**
+   * A clock that only moves forward at a steady rate (ms, arbitrary origin): for every interval,
+   * budget, back-off and coalescing window, so a wall-clock step neither holds nor floods them.
+   */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
     t.unref?.();
@@ -67,6 +74,11 @@ export interface TransitionRequest {
    * the content an adapter may return with an applied transition instead of reading the row back.
    */
   snapshot: Alert;
+  /**
+   * An earlier attempt of this acknowledgement already found the alert missing, and was audited: the
+   * store does not audit another not-found (the outcome, applied or conflict, is audited as ever).
+   */
+  repeat?: boolean;
 }
 
 export type TransitionResult =
@@ -128,3 +140,18 @@ export interface Notifier {
 }
 
 export type AlertStatusChange = { alertId: string; from: AlertStatus; to: AlertStatus };
+
+/**
+ * Alerts this station raised (signal loss; the engine's alerts in simulator mode) that the alert store
+ * has not confirmed yet, kept durably until it has: nothing raised is dropped by a store outage or a
+ * restart.
+ */
+export interface AlertOutbox {
+  /** idempotent on alert_id */
+  add(alerts: readonly Alert[]): void;
+  /** the oldest queued alerts, at most `limit` */
+  peek(limit: number): Alert[];
+  /** written to the store: forget them */
+  remove(alertIds: readonly string[]): void;
+  size(): number;
+}

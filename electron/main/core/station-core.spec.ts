@@ -6,10 +6,12 @@ import type {
   NotificationRequest,
   SettingsView,
 } from '../../../shared/ipc/contract';
+import { ACK_WAITING_FOR_STORE } from '../../../shared/ipc/contract';
 import { openStationDatabase } from '../adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
+import { createSqliteAlertOutbox } from '../adapters/sqlite/sqlite-alert-outbox';
 import { FakeClock } from './fake-clock';
-import type { AlertStore, TransitionRequest, TransitionResult, VitalsSource } from './ports';
+import type { AlertOutbox, AlertStore, TransitionRequest, TransitionResult, VitalsSource } from './ports';
 import { StationCore } from './station-core';
 
 function alert(id: string, patientId = 'P001', over: Partial<Alert> = {}): Alert {
@@ -168,11 +170,20 @@ function bed(patientId: string): BedSnapshot {
   };
 }
 
-async function setup(opts: { record?: boolean; handledCheckIntervalMs?: number } = {}) {
+async function setup(
+  opts: {
+    record?: boolean;
+    handledCheckIntervalMs?: number;
+    outbox?: AlertOutbox;
+    store?: MemoryAlertStore;
+  } = {},
+) {
   const clock = new FakeClock(2_000_000);
-  const store = new MemoryAlertStore();
+  const store = opts.store ?? new MemoryAlertStore();
   const vitals = new FakeVitals();
-  const cache = createSqliteAckCache(openStationDatabase(':memory:'));
+  const local = openStationDatabase(':memory:');
+  const cache = createSqliteAckCache(local);
+  const outbox = opts.outbox ?? createSqliteAlertOutbox(local);
   const shown: NotificationRequest[] = [];
   const events: { event: string; payload: unknown }[] = [];
   const policy: NotificationPolicySettings = {
@@ -186,6 +197,7 @@ async function setup(opts: { record?: boolean; handledCheckIntervalMs?: number }
     vitals,
     alerts: store,
     cache,
+    outbox,
     notifier: { show: (r) => shown.push(r) },
     clock,
     settings: {
@@ -204,7 +216,7 @@ async function setup(opts: { record?: boolean; handledCheckIntervalMs?: number }
   core.on((event, payload) => events.push({ event, payload }));
   await core.start();
   await core.handlers['session:sign-in']({ nurse: 'Ana' });
-  return { clock, store, vitals, cache, core, shown, events };
+  return { clock, store, vitals, cache, outbox, core, shown, events };
 }
 
 describe('StationCore', () => {
@@ -380,12 +392,15 @@ describe('StationCore', () => {
   });
 
   it('retries an acknowledgement of an alert the store has not received yet', async () => {
-    const { vitals, core, cache, store } = await setup({ record: false });
+    const { vitals, core, cache, store, clock } = await setup({ record: false });
     vitals.emitAlerts([alert('a9')]);
     const out = await core.handlers['alerts:acknowledge']({ alertId: 'a9', action: 'confirm' });
     expect(out.synced).toBe(false);
     expect(cache.forAlert('a9')[0]!.syncState).toBe('retrying');
     store.rows.set('a9', alert('a9'));
+    await core.syncNow(); // backing off: not asked again at once
+    expect(cache.forAlert('a9')[0]!.syncState).toBe('retrying');
+    clock.advance(2_000);
     await core.syncNow();
     expect(cache.forAlert('a9')[0]!.syncState).toBe('synced');
     expect(store.rows.get('a9')!.status).toBe('confirmed');
@@ -465,5 +480,117 @@ describe('StationCore in connected mode', () => {
     ]);
     await core.flushStoreWrites();
     expect([...store.rows.keys()]).toEqual(['s1']);
+  });
+});
+
+// #21 item 3: signal-loss alerts raised during a store outage were logged and dropped, and each loss is
+// raised once, so MySQL never had them.
+describe('StationCore: nothing raised is dropped by a store outage', () => {
+  it('keeps alerts the store could not take in the outbox and writes them once it is back', async () => {
+    const { vitals, core, store, outbox, clock } = await setup({ record: false });
+    store.online = false;
+    vitals.emitAlerts([
+      alert('s1', 'P001', { alertType: 'signal_loss', alertDetail: 'No data' }),
+      alert('s2', 'P002', { alertType: 'signal_loss', alertDetail: 'No data' }),
+    ]);
+    await core.flushStoreWrites();
+    expect(store.rows.size).toBe(0);
+    expect(outbox.size()).toBe(2);
+    for (let s = 0; s < 10; s++) {
+      clock.advance(1_000); // probes and sync passes against the dead store
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(outbox.size()).toBe(2);
+
+    store.online = true;
+    for (let s = 0; s < 3; s++) {
+      clock.advance(1_000); // the health probe sees it back and drains the outbox
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await core.flushStoreWrites();
+    expect([...store.rows.keys()].sort()).toEqual(['s1', 's2']);
+    expect(outbox.size()).toBe(0);
+  });
+
+  it('writes what a station left in its outbox when it starts again', async () => {
+    const outbox = createSqliteAlertOutbox(openStationDatabase(':memory:'));
+    const first = await setup({ record: false, outbox });
+    first.store.online = false;
+    first.vitals.emitAlerts([alert('s1', 'P001', { alertType: 'signal_loss', alertDetail: 'No data' })]);
+    await first.core.flushStoreWrites();
+    await first.core.stop(); // or killed: the outbox is durable (tested in sqlite-alert-outbox.spec)
+    expect(outbox.size()).toBe(1);
+
+    const store = new MemoryAlertStore();
+    const second = await setup({ record: false, outbox, store });
+    await second.core.flushStoreWrites();
+    expect([...store.rows.keys()]).toEqual(['s1']);
+    expect(outbox.size()).toBe(0);
+  });
+
+  it('in simulator mode queues what the local store failed to write', async () => {
+    const { vitals, core, store, outbox, clock } = await setup({ record: true });
+    store.online = false;
+    vitals.emitAlerts([alert('a1')]);
+    await core.flushStoreWrites();
+    expect(outbox.size()).toBe(1);
+    store.online = true;
+    clock.advance(2_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    await core.flushStoreWrites();
+    expect([...store.rows.keys()]).toEqual(['a1']);
+  });
+});
+
+// #21 item 5: an acknowledgement of an alert not yet in MySQL wrote a not_found audit row every ~2 s:
+// 887 rows in 32 minutes for one acknowledgement.
+describe('StationCore: acknowledgements of alerts the store does not have yet', () => {
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+
+  it('backs off exponentially, audits the first attempt only, and then shows as waiting for the store', async () => {
+    const { vitals, core, cache, store, clock } = await setup({ record: false });
+    vitals.emitAlerts([alert('ghost')]); // in the feed, not (yet) in the store: the sink is behind
+    const r = await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' });
+    expect(r.synced).toBe(false);
+    for (let s = 0; s < 32 * 60; s++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    const attempts = store.attempts.filter((a) => a.req.alertId === 'ghost');
+    const audited = attempts.filter((a) => !a.req.repeat);
+    // 2 s, 4 s, … 256 s, then every 5 min: about 14 attempts in 32 minutes, not 960
+    expect(attempts.length).toBeGreaterThanOrEqual(10);
+    expect(attempts.length).toBeLessThanOrEqual(16);
+    expect(audited).toHaveLength(1);
+    const [record] = cache.unsynced();
+    expect(record).toMatchObject({ syncState: 'retrying', syncError: ACK_WAITING_FOR_STORE });
+
+    // The alert reaches the store; the feed shows it again (a later poll): synced within seconds.
+    store.rows.set('ghost', alert('ghost'));
+    vitals.emitAlerts([alert('ghost')]);
+    for (let s = 0; s < 5 && cache.unsynced().length > 0; s++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    expect(cache.unsynced()).toEqual([]);
+    expect(store.rows.get('ghost')!.status).toBe('confirmed');
+  });
+
+  it('audits the first attempt that reaches the store, not one that found it unreachable', async () => {
+    const { vitals, core, store, clock } = await setup({ record: false });
+    vitals.emitAlerts([alert('ghost')]);
+    store.online = false;
+    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' });
+    store.online = true;
+    for (let s = 0; s < 10; s++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    const attempts = store.attempts.filter((a) => a.req.alertId === 'ghost');
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(attempts[0]!.req.repeat).toBe(false);
+    expect(attempts.slice(1).every((a) => a.req.repeat)).toBe(true);
   });
 });

@@ -23,8 +23,9 @@ import type {
 } from '../../../shared/ipc/contract';
 import { acknowledgementsCsv } from './ack-csv';
 import { NotificationPolicy } from './notification-policy';
-import type { AckCache, AlertStore, Clock, Notifier, Unsubscribe, VitalsSource } from './ports';
+import type { AckCache, AlertOutbox, AlertStore, Clock, Notifier, Unsubscribe, VitalsSource } from './ports';
 import { StationError } from './station-error';
+import { ACK_WAITING_FOR_STORE } from '../../../shared/ipc/contract';
 
 export interface SettingsPort {
   view(): SettingsView;
@@ -44,10 +45,22 @@ export interface ThresholdAuditEntry {
   after: Thresholds;
 }
 
+/** A settings change as audited: the sections' views before and after (no passwords in them). */
+export interface SettingsAuditEntry {
+  section: 'connection' | 'notifications' | 'ackRetentionDays';
+  nurse: string;
+  stationId: string;
+  at: number;
+  before: object;
+  after: object;
+}
+
 export interface StationCoreDeps {
   vitals: VitalsSource;
   alerts: AlertStore;
   cache: AckCache;
+  /** alerts raised here wait in it until the alert store has them */
+  outbox: AlertOutbox;
   notifier: Notifier;
   clock: Clock;
   settings: SettingsPort;
@@ -55,6 +68,7 @@ export interface StationCoreDeps {
   /** simulator mode: the engine's alerts are recorded in the local alert store (connected: only signal loss) */
   recordFeedInStore: boolean;
   auditThresholds?: (entry: ThresholdAuditEntry) => void;
+  auditSettings?: (entry: SettingsAuditEntry) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** how often the alert store is probed; the UI must show "offline" within 2 s */
   healthIntervalMs?: number;
@@ -71,6 +85,17 @@ type Handlers = { [C in Channel]: (req: ParsedRequestOf<C>) => Promise<ResponseO
 type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
 const MAX_TRACKED_PENDING = 20_000;
+/** alerts written to the store per statement when the outbox drains */
+const OUTBOX_BATCH = 500;
+/**
+ * An acknowledgement of an alert the store does not have yet is retried with exponential back-off
+ * (2 s, 4 s, … at most every 5 min); after 10 min it shows as waiting for the alert store. Only the
+ * first not-found attempt is audited: retrying every 2 s once wrote 887 audit rows in 32 minutes.
+ */
+const NOT_YET_FIRST_DELAY_MS = 2_000;
+const NOT_YET_MAX_DELAY_MS = 5 * 60_000;
+const NOT_YET_WAITING_AFTER_MS = 10 * 60_000;
+const NOT_YET_RETRY = 'The alert store has not received this alert yet; will retry.';
 const BACKLOG_MS = 2 * 60_000;
 const PRUNE_EVERY_MS = 3_600_000;
 /** pending alerts asked about per check (a huge backlog is gone through over several checks) */
@@ -103,6 +128,11 @@ export class StationCore {
   private lastHandledCheckAt = 0;
   private handledCursor = 0;
   private storeWrites: Promise<void> = Promise.resolve();
+  /** acknowledgements whose alert the store did not have: when to ask again (monotonic ms) */
+  private readonly notYet = new Map<
+    string,
+    { alertId: string; attempts: number; firstAt: number; nextAt: number }
+  >();
 
   constructor(private readonly deps: StationCoreDeps) {
     const now = deps.clock.now();
@@ -140,7 +170,10 @@ export class StationCore {
     );
     if (vitals.onRejects) this.unsubscribers.push(vitals.onRejects((s) => this.emit('rejects:changed', s)));
     await this.checkAlertStore();
-    if (this.alertHealth.up) await this.loadPendingFromStore();
+    if (this.alertHealth.up) {
+      await this.loadPendingFromStore();
+      if (this.deps.outbox.size() > 0) void this.flushOutbox(); // left by the last run
+    }
     await vitals.start();
     for (const bed of await vitals.beds()) this.beds.set(bed.patientId, bed);
     this.scheduleHealth();
@@ -214,10 +247,17 @@ export class StationCore {
     'health:get': async () => this.healthList(),
     'rejects:summary': async () => this.deps.vitals.rejects(),
     'settings:get': async () => this.deps.settings.view(),
-    'settings:update-connection': async (input) => this.deps.settings.updateConnection(input),
-    'settings:update-notifications': async (policy) => this.deps.settings.updateNotifications(policy),
+    'settings:update-connection': async (input) =>
+      this.changeSettings('connection', () => this.deps.settings.updateConnection(input), {
+        risingwavePasswordTyped: input.risingwave.password !== undefined,
+        mysqlPasswordTyped: input.mysql.password !== undefined,
+      }),
+    'settings:update-notifications': async (policy) =>
+      this.changeSettings('notifications', () => this.deps.settings.updateNotifications(policy)),
     'settings:update-retention': async ({ ackRetentionDays }) => {
-      const view = await this.deps.settings.updateRetention(ackRetentionDays);
+      const view = await this.changeSettings('ackRetentionDays', () =>
+        this.deps.settings.updateRetention(ackRetentionDays),
+      );
       this.pruneCache();
       return view;
     },
@@ -275,6 +315,8 @@ export class StationCore {
   private async syncPass(): Promise<void> {
     for (const record of this.deps.cache.unsynced()) {
       if (this.stopped) return;
+      const backoff = this.notYet.get(record.ackId);
+      if (backoff && this.deps.clock.monotonic() < backoff.nextAt) continue;
       let result;
       try {
         result = await this.deps.alerts.transition({
@@ -285,6 +327,8 @@ export class StationCore {
           note: record.note,
           at: record.ackTime,
           snapshot: record.alert,
+          // persisted in the record, so a restart does not audit the same not-found again
+          repeat: record.syncError === NOT_YET_RETRY || record.syncError === ACK_WAITING_FOR_STORE,
         });
       } catch (err) {
         this.deps.cache.markRetrying(record.ackId, 'Alert store unavailable; will retry.');
@@ -292,14 +336,12 @@ export class StationCore {
         return; // keep order: nothing newer goes before this one
       }
       this.setAlertHealth(true, null);
+      if (result.kind !== 'not_yet') this.notYet.delete(record.ackId);
       if (result.kind === 'applied') {
         this.deps.cache.markSynced(record.ackId, this.deps.clock.now());
         this.emit('alerts:changed', [result.alert]);
       } else if (result.kind === 'not_yet') {
-        this.deps.cache.markRetrying(
-          record.ackId,
-          'The alert store has not received this alert yet; will retry.',
-        );
+        this.backOff(record, backoff);
       } else if (this.isOwnEarlierWrite(record, result.current)) {
         // A crash between the store's commit and our bookkeeping: it is ours, count it once.
         this.deps.cache.markSynced(record.ackId, this.deps.clock.now());
@@ -307,6 +349,35 @@ export class StationCore {
         this.deps.cache.markConflict(record.ackId, result.message);
         this.emit('alerts:changed', [result.current]);
       }
+    }
+  }
+
+  private backOff(record: AckRecord, previous: { attempts: number; firstAt: number } | undefined): void {
+    const now = this.deps.clock.monotonic();
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const firstAt = previous?.firstAt ?? now;
+    const delay = Math.min(NOT_YET_FIRST_DELAY_MS * 2 ** (attempts - 1), NOT_YET_MAX_DELAY_MS);
+    this.notYet.set(record.ackId, { alertId: record.alertId, attempts, firstAt, nextAt: now + delay });
+    const message =
+      record.syncError === ACK_WAITING_FOR_STORE || now - firstAt >= NOT_YET_WAITING_AFTER_MS
+        ? ACK_WAITING_FOR_STORE
+        : NOT_YET_RETRY;
+    if (record.syncState !== 'retrying' || record.syncError !== message)
+      this.deps.cache.markRetrying(record.ackId, message);
+    if (message === ACK_WAITING_FOR_STORE && record.syncError !== message)
+      this.log('warn', 'an acknowledgement is waiting for the alert store to receive its alert');
+  }
+
+  /**
+   * The feed brought an alert that acknowledgements wait for: the store (the sink lags the feed) will
+   * have it soon, so the next sync pass after the first back-off step asks again.
+   */
+  private retryWaitingFor(alerts: readonly Alert[]): void {
+    if (this.notYet.size === 0) return;
+    const ids = new Set(alerts.map((a) => a.alertId));
+    const soon = this.deps.clock.monotonic() + NOT_YET_FIRST_DELAY_MS;
+    for (const entry of this.notYet.values()) {
+      if (ids.has(entry.alertId)) entry.nextAt = Math.min(entry.nextAt, soon);
     }
   }
 
@@ -379,6 +450,40 @@ export class StationCore {
     throw new StationError('not_found', 'No such alert.');
   }
 
+  // ---- settings ----------------------------------------------------------------------------
+
+  /**
+   * Every settings change needs a signed-in nurse and is audited with what changed (the view holds no
+   * password; only whether one was typed). Settings decide where the station sends its passwords and
+   * whether it alarms at all, so no anonymous client may change them.
+   */
+  private async changeSettings(
+    section: SettingsAuditEntry['section'],
+    apply: () => SettingsView | Promise<SettingsView>,
+    extra: Record<string, boolean> = {},
+  ): Promise<SettingsView> {
+    const nurse = this.nurse;
+    if (!nurse) throw new StationError('unauthorized', 'Sign in before changing the station settings.');
+    const before = this.deps.settings.view();
+    const after = await apply();
+    const pick = (v: SettingsView) =>
+      section === 'connection'
+        ? v.connection
+        : section === 'notifications'
+          ? v.notifications
+          : { ackRetentionDays: v.ackRetentionDays };
+    this.deps.auditSettings?.({
+      section,
+      nurse,
+      stationId: this.deps.info.stationId,
+      at: this.deps.clock.now(),
+      before: pick(before),
+      after: { ...pick(after), ...extra },
+    });
+    this.log('info', `settings changed (${section})`);
+    return after;
+  }
+
   // ---- thresholds --------------------------------------------------------------------------
 
   private async updateThresholds(patientId: string, limits: ThresholdLimits): Promise<Thresholds> {
@@ -411,11 +516,13 @@ export class StationCore {
     if (this.deps.recordFeedInStore) this.recordInStore(alerts);
     else {
       // Connected mode: RisingWave's sink writes vital alerts, but signal loss is detected by the
-      // stations themselves (streaming SQL cannot see absence). Ids are deterministic, so several
-      // stations writing the same one is harmless.
+      // stations themselves (streaming SQL cannot see absence), and each is raised once: it goes to
+      // the durable outbox first, then to the store. Ids are deterministic, so several stations
+      // writing the same one is harmless.
       const technical = alerts.filter((a) => a.alertType === 'signal_loss');
-      if (technical.length > 0) this.recordInStore(technical);
+      if (technical.length > 0) this.queueForStore(technical);
     }
+    this.retryWaitingFor(alerts);
     this.emit('alerts:new', alerts);
     // Backlog (a restarted station's first poll, simulator warm-up) is listed, not announced.
     const now = this.deps.clock.now();
@@ -423,10 +530,49 @@ export class StationCore {
     for (const patientId of new Set(fresh.map((a) => a.patientId))) this.refreshBed(patientId);
   }
 
+  /**
+   * Simulator mode: the store is the station's own SQLite file, so a write-ahead copy in that same file
+   * would add nothing but a second write per alert; only what fails to be written goes to the outbox.
+   */
   private recordInStore(alerts: Alert[]): void {
     this.storeWrites = this.storeWrites
       .then(() => this.deps.alerts.upsertAlerts(alerts))
-      .catch((err: Error) => this.log('error', `could not record alerts locally: ${err.message}`));
+      .catch((err: Error) => {
+        this.log('error', `could not record alerts in the alert store; queued to retry: ${err.message}`);
+        this.queueForStore(alerts);
+      });
+  }
+
+  /** Keeps the alerts durably until the store has them, and starts writing them. */
+  private queueForStore(alerts: Alert[]): void {
+    try {
+      this.deps.outbox.add(alerts);
+    } catch (err) {
+      // The local file itself failed (the cache health says so): still try the store directly.
+      this.log('error', `could not queue alerts locally: ${(err as Error).message}`);
+      this.storeWrites = this.storeWrites
+        .then(() => this.deps.alerts.upsertAlerts(alerts))
+        .catch((e: Error) => this.log('error', `alerts lost to a store and cache failure: ${e.message}`));
+      return;
+    }
+    void this.flushOutbox();
+  }
+
+  /** Writes the outbox to the store, oldest first; what fails stays queued for the next try. */
+  private flushOutbox(): Promise<void> {
+    const { outbox, alerts } = this.deps;
+    this.storeWrites = this.storeWrites
+      .then(async () => {
+        for (let batch = outbox.peek(OUTBOX_BATCH); batch.length > 0; batch = outbox.peek(OUTBOX_BATCH)) {
+          await alerts.upsertAlerts(batch);
+          outbox.remove(batch.map((a) => a.alertId));
+        }
+      })
+      .catch((err: Error) => {
+        this.setAlertHealth(false, err.message);
+        this.log('warn', `alerts wait in the local outbox until the alert store is back: ${err.message}`);
+      });
+    return this.storeWrites;
   }
 
   /** Resolves once alerts handed to the store so far are written (tests, shutdown). */
@@ -510,6 +656,7 @@ export class StationCore {
       this.setAlertHealth(true, null);
       if (wasDown) {
         await this.loadPendingFromStore();
+        void this.flushOutbox();
         void this.syncNow();
       }
       await this.learnHandledElsewhere();
@@ -524,7 +671,7 @@ export class StationCore {
    */
   private async learnHandledElsewhere(): Promise<void> {
     const interval = this.deps.handledCheckIntervalMs;
-    const now = this.deps.clock.now();
+    const now = this.deps.clock.monotonic();
     if (interval === undefined || now - this.lastHandledCheckAt < interval) return;
     this.lastHandledCheckAt = now;
     const ids = [...this.pending.keys()];
@@ -568,13 +715,14 @@ export class StationCore {
     this.syncTimer = this.deps.clock.setTimeout(async () => {
       if (this.alertHealth.up && this.deps.cache.unsynced().length > 0)
         await this.syncNow().catch(() => undefined);
-      if (this.deps.clock.now() - this.lastPruneAt >= PRUNE_EVERY_MS) this.pruneCache();
+      if (this.alertHealth.up && this.deps.outbox.size() > 0) await this.flushOutbox();
+      if (this.deps.clock.monotonic() - this.lastPruneAt >= PRUNE_EVERY_MS) this.pruneCache();
       this.scheduleSync();
     }, this.deps.syncIntervalMs ?? 2000);
   }
 
   private pruneCache(): void {
-    this.lastPruneAt = this.deps.clock.now();
+    this.lastPruneAt = this.deps.clock.monotonic();
     const days = this.deps.settings.ackRetentionDays();
     const removed = this.deps.cache.prune(this.deps.clock.now() - days * 86_400_000);
     if (removed > 0) this.log('info', `pruned ${removed} acknowledgements older than ${days} days`);

@@ -13,13 +13,19 @@ import {
 } from '../adapters/simulator/simulated-vitals-source';
 import { openStationDatabase } from '../adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
+import { createSqliteAlertOutbox } from '../adapters/sqlite/sqlite-alert-outbox';
 import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
 import { createSettingsStore, type SettingsStore } from '../config/settings-store';
 import { dispatch } from './dispatch';
 import type { HostOptions, StationHost } from './host-types';
 import { logger } from './logger';
 import { systemClock, type AlertStore, type Clock, type VitalsSource } from './ports';
-import { StationCore, type SettingsPort, type ThresholdAuditEntry } from './station-core';
+import {
+  StationCore,
+  type SettingsAuditEntry,
+  type SettingsPort,
+  type ThresholdAuditEntry,
+} from './station-core';
 
 export const APP_VERSION = '0.1.0';
 
@@ -59,6 +65,18 @@ function thresholdAudit(db: Database): (e: ThresholdAuditEntry) => void {
     insert.run(e.patientId, e.nurse, e.stationId, e.at, JSON.stringify(e.before), JSON.stringify(e.after));
 }
 
+/** Who changed which setting, and from what to what (never a password: the views hold none). */
+function settingsAudit(db: Database): (e: SettingsAuditEntry) => void {
+  db.exec(`CREATE TABLE IF NOT EXISTS settings_audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, nurse TEXT NOT NULL,
+    station_id TEXT NOT NULL, at INTEGER NOT NULL, before_json TEXT NOT NULL, after_json TEXT NOT NULL)`);
+  const insert = db.prepare(
+    'INSERT INTO settings_audit (section, nurse, station_id, at, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  return (e) =>
+    insert.run(e.section, e.nurse, e.stationId, e.at, JSON.stringify(e.before), JSON.stringify(e.after));
+}
+
 function settingsPort(store: SettingsStore): SettingsPort {
   return {
     view: () => store.view(),
@@ -80,6 +98,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
   const clock = opts.clock ?? systemClock;
   const db = openStationDatabase(join(opts.dataDir, 'station.sqlite'));
   const cache = createSqliteAckCache(db);
+  const outbox = createSqliteAlertOutbox(db);
   const settings = createSettingsStore({
     file: join(opts.dataDir, 'settings.json'),
     secretStore: opts.secretStore,
@@ -88,6 +107,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
   const stationId = opts.stationId ?? process.env.NURSE_STATION_ID ?? hostname().split('.')[0] ?? 'station';
   const timeZone = opts.simulator?.timeZone ?? process.env.NURSE_STATION_TIME_ZONE ?? systemTimeZone();
   const audit = thresholdAudit(db);
+  const auditSettings = settingsAudit(db);
   const listeners = new Set<<E extends EventName>(event: E, payload: EventMap[E]) => void>();
   let wiring: Wiring | null = null;
   let rewiring: Promise<void> = Promise.resolve();
@@ -140,6 +160,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       vitals,
       alerts,
       cache,
+      outbox,
       notifier: opts.notifier,
       clock,
       settings: settingsPort(settings),
@@ -154,6 +175,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       // other stations acknowledge in the shared MySQL store: learn of it every 5 s
       handledCheckIntervalMs: s.connection.mode === 'connected' ? 5_000 : undefined,
       auditThresholds: audit,
+      auditSettings,
       log: (level, message) => logger.log(level, message),
       newId: randomUUID,
     });

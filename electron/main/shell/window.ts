@@ -148,7 +148,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   win.webContents.on('render-process-gone', (_event, details) => {
     if (details.reason === 'clean-exit' || win.isDestroyed()) return;
     logger.error(`shell: renderer gone: ${details.reason} (exit code ${details.exitCode})`);
-    const now = Date.now();
+    const now = performance.now(); // monotonic: a wall-clock step must not reset or extend the window
     while (reloads.length > 0 && now - (reloads[0] ?? 0) > RELOAD_WINDOW_MS) reloads.shift();
     if (reloads.length >= MAX_RELOADS) {
       logger.error('shell: renderer keeps crashing; not reloading again');

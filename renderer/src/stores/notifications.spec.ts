@@ -118,6 +118,18 @@ describe('useNotificationsStore', () => {
     expect(played.length).toBeGreaterThan(1);
   });
 
+  // #21 item 7: silence is timed on the monotonic clock, so a wall-clock step back does not lengthen it.
+  it('ends the silence after two minutes even when the wall clock steps back an hour', async () => {
+    vi.useFakeTimers();
+    const { store, station, played } = await setup();
+    station.emit('notify:show', req(2, ['c1']));
+    store.silence();
+    vi.setSystemTime(Date.now() - 3_600_000); // wall time only: performance.now() keeps going
+    vi.advanceTimersByTime(SILENCE_MS + CRITICAL_REPEAT_MS);
+    expect(store.silenceRemainingMs()).toBe(0);
+    expect(played.length).toBeGreaterThan(1);
+  });
+
   it('obeys the policy’s sound flag', async () => {
     const { store, station, played } = await setup({ sound: false });
     station.emit('notify:show', req(2, ['c1']));

@@ -34,8 +34,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
   const toasts = ref<Toast[]>([]);
   /** level-2 alerts we alarmed for and have not seen acknowledged */
   const criticalOpen = ref<ReadonlySet<string>>(new Set());
+  // Silence runs on the monotonic clock: with wall time, a clock stepped back an hour would have kept
+  // the alarm silent for an hour more.
+  const monotonic = () => performance.now();
+  /** end of the silence, monotonic ms (0 = not silenced) */
   const silencedUntil = ref(0);
-  const now = ref(Date.now());
+  const now = ref(monotonic());
   const permission = ref<Permission>(api.shell === 'web' ? currentPermission() : 'unsupported');
   const toastTimers = new Map<string, ReturnType<typeof setTimeout>>();
   let repeatTimer: ReturnType<typeof setInterval> | null = null;
@@ -45,7 +49,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
   const canAskPermission = computed(() => api.shell === 'web' && permission.value === 'default');
 
   function soundAllowed(): boolean {
-    return settings.soundEnabled && silencedUntil.value <= Date.now();
+    return settings.soundEnabled && silencedUntil.value <= monotonic();
   }
 
   function dismiss(key: string): void {
@@ -104,7 +108,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
     const want = criticalOpen.value.size > 0;
     if (want && repeatTimer === null) {
       repeatTimer = setInterval(() => {
-        now.value = Date.now();
+        now.value = monotonic();
         if (criticalOpen.value.size > 0 && soundAllowed()) sound.play(2);
       }, CRITICAL_REPEAT_MS);
     } else if (!want && repeatTimer !== null) {
@@ -137,8 +141,8 @@ export const useNotificationsStore = defineStore('notifications', () => {
   }
 
   function silence(): void {
-    silencedUntil.value = Date.now() + SILENCE_MS;
-    now.value = Date.now();
+    silencedUntil.value = monotonic() + SILENCE_MS;
+    now.value = monotonic();
   }
 
   function unsilence(): void {
@@ -191,7 +195,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
   return {
     toasts,
     criticalOpen,
-    silencedUntil,
+    silenceRemainingMs: () => Math.max(0, silencedUntil.value - monotonic()),
     silenced,
     alarming,
     permission,

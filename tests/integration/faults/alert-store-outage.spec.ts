@@ -17,8 +17,9 @@ import {
 import { applyMysqlSchema, mysqlSchemaPath } from '../../../electron/main/adapters/mysql/mysql-schema';
 import { openStationDatabase } from '../../../electron/main/adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../../../electron/main/adapters/sqlite/sqlite-ack-cache';
+import { createSqliteAlertOutbox } from '../../../electron/main/adapters/sqlite/sqlite-alert-outbox';
 import { dispatch } from '../../../electron/main/core/dispatch';
-import type { AckCache } from '../../../electron/main/core/ports';
+import type { AckCache, AlertOutbox } from '../../../electron/main/core/ports';
 import { systemClock } from '../../../electron/main/core/ports';
 import { StationCore } from '../../../electron/main/core/station-core';
 import { mariadbBinaries, startPrivateMariaDb, type PrivateMariaDb } from '../../support/private-mariadb';
@@ -45,6 +46,7 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
   let dir: string;
   let sqlite: ReturnType<typeof openStationDatabase>;
   let cache: AckCache;
+  let outbox: AlertOutbox;
   let core: StationCore;
   const vitals = new ScriptedVitals();
   const health: { t: number; up: boolean; message: string | null }[] = [];
@@ -69,10 +71,12 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
     dir = mkdtempSync(join(tmpdir(), 'ns-outage-'));
     sqlite = openStationDatabase(join(dir, 'station.sqlite'));
     cache = createSqliteAckCache(sqlite);
+    outbox = createSqliteAlertOutbox(sqlite);
     core = new StationCore({
       vitals,
       alerts: store,
       cache,
+      outbox,
       notifier: quietNotifier,
       clock: systemClock,
       settings: fixedSettings(),
@@ -158,6 +162,15 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
     expect(again.r).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(cache.unsynced()).toHaveLength(plan.length);
     expect(health.at(-1)!.up).toBe(false);
+    // Devices go silent meanwhile: the station raises signal loss (once per loss) into a dead store.
+    const losses = Array.from({ length: 3 }, (_, k) =>
+      makeAlert(`loss-${k}`, `P00${k + 1}`, Date.now(), {
+        alertType: 'signal_loss',
+        alertDetail: `No data from device D00${k + 1} for 65 s`,
+        reading: null,
+      }),
+    );
+    vitals.emit(losses);
     await sleep(1_500); // a few health probes and sync timer runs against the dead server
 
     // 4. The server comes back (same port, same data dir; InnoDB crash recovery).
@@ -165,8 +178,8 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
     await server.start();
     const serverUpMs = Date.now() - restartAt;
     await waitFor(
-      'every queued acknowledgement to be synced',
-      () => cache.unsynced().length === 0,
+      'every queued acknowledgement and alert to be written',
+      () => cache.unsynced().length === 0 && outbox.size() === 0,
       30_000,
       50,
     );
@@ -191,6 +204,9 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
     const [states] = await conn.query<RowDataPacket[]>(
       'SELECT alert_id, status, handle_by, handle_station, handle_note FROM alerts ORDER BY alert_id',
     );
+    const [lossRows] = await conn.query<RowDataPacket[]>(
+      "SELECT alert_id FROM alerts WHERE alert_type = 'signal_loss' ORDER BY alert_id",
+    );
     await conn.end();
     const applied = events.filter((e) => e.outcome === 'applied');
     expect(dupes).toEqual([]);
@@ -205,6 +221,8 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
     // Conflict rows could only come from a commit whose answer was lost; none are expected here.
     const otherRows = events.length - applied.length;
 
+    // #21 item 3: the signal-loss alerts raised during the outage reached the store afterwards.
+    expect(lossRows.map((r) => r.alert_id as string)).toEqual(losses.map((a) => a.alertId));
     const status = new Map(states.map((s) => [s.alert_id as string, s]));
     for (let i = 0; i < 60; i++) {
       const expected = i < 10 || (i >= 20 && i < 40) ? 'confirmed' : i < 50 ? 'resolved' : 'pending';
@@ -223,6 +241,8 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
       serverRestartMs: serverUpMs,
       healthUpAfterRestartMs: cameBack!.t - restartAt,
       allSyncedAfterRestartMs: syncedAfterMs,
+      signalLossRaisedDuringOutage: losses.length,
+      signalLossInStoreAfter: lossRows.length,
       auditRows: events.length,
       appliedRows: applied.length,
       otherAuditRows: otherRows,

@@ -12,6 +12,7 @@ import {
 } from '../../../electron/main/adapters/mysql/mysql-alert-store';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
 import { createSqliteAckCache } from '../../../electron/main/adapters/sqlite/sqlite-ack-cache';
+import { createSqliteAlertOutbox } from '../../../electron/main/adapters/sqlite/sqlite-alert-outbox';
 import { openStationDatabase } from '../../../electron/main/adapters/sqlite/open-database';
 import { dispatch } from '../../../electron/main/core/dispatch';
 import { systemClock } from '../../../electron/main/core/ports';
@@ -261,10 +262,12 @@ describe('Fault: two stations acknowledge the same alerts concurrently (MariaDB)
     await a.upsertAlerts(alerts); // as RisingWave's sink would
     const station = (store: AuditedAlertStore, stationId: string) => {
       const vitals = new ScriptedVitals();
+      const local = openStationDatabase(':memory:');
       const core = new StationCore({
         vitals,
         alerts: store,
-        cache: createSqliteAckCache(openStationDatabase(':memory:')),
+        cache: createSqliteAckCache(local),
+        outbox: createSqliteAlertOutbox(local),
         notifier: quietNotifier,
         clock: systemClock,
         settings: fixedSettings(),

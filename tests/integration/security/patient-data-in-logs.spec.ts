@@ -73,12 +73,14 @@ describe('Security: patient data in the log is kept to ids', () => {
 
     // A failing connected mode logs too (closed ports).
     const [rw, my] = [await freePort(), await freePort()];
-    await station.call('settings:update-connection', {
+    await station.call('session:sign-in', { nurse: NURSE });
+    const change = await station.call('settings:update-connection', {
       mode: 'connected',
       risingwave: { host: '127.0.0.1', port: rw, user: 'root', database: 'dev' },
       mysql: { host: '127.0.0.1', port: my, user: 'nurse', database: 'ns' },
       pollIntervalMs: 300,
     });
+    expect(change.ok, JSON.stringify(change)).toBe(true);
     await sleep(2_000);
 
     expect(log.length).toBeGreaterThan(3); // the log did get lines

@@ -41,6 +41,7 @@ describe('Security: passwords at rest', () => {
     ] as const) {
       const station = await startTestStation({ secretStore: keyring, beds: 2 });
       try {
+        await station.call('session:sign-in', { nurse: 'IT Admin' });
         const r = await station.call<SettingsView>('settings:update-connection', {
           mode: 'simulator',
           risingwave: { host: '10.0.0.5', port: 4566, user: 'root', database: 'dev', password: PG_RIGHT },
@@ -113,6 +114,7 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB or PostgreS
     // Whatever a library prints to the console is checked too (the spies still print it).
     for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) spies.push(vi.spyOn(console, m));
     station = await startTestStation({ secretStore: fakeKeyring, beds: 2, log: (line) => log.push(line) });
+    await station.call('session:sign-in', { nurse: 'IT Admin' });
     station.host.onEvent(<E extends EventName>(event: E, payload: EventMap[E]) => {
       events.push(JSON.stringify({ event, payload }));
     });

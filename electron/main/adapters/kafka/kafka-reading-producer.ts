@@ -31,6 +31,7 @@ export interface KafkaReadingProducerOptions {
   log?: KafkaLogSink;
   /** called when connected/lastError change */
   onStatus?: (stats: ProducerStats) => void;
+  /** monotonic ms for the delivery timeout (default performance.now: a wall-clock step must not expire or keep readings) */
   now?: () => number;
   /** tests only: a stand-in for the kafkajs producer */
   producer?: ProducerLike;
@@ -111,7 +112,7 @@ export class KafkaReadingProducer {
       deliveryTimeoutMs: config.deliveryTimeoutMs ?? 120_000,
       maxBackoffMs: config.maxBackoffMs ?? 5_000,
     };
-    this.now = config.now ?? Date.now;
+    this.now = config.now ?? (() => performance.now());
     const retry = config.retry ?? DEFAULT_RETRY;
     this.producer =
       config.producer ??

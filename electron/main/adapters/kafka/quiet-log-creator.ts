@@ -12,6 +12,7 @@ export interface QuietLogOptions {
   minLevel?: logLevel;
   /** default 30 s */
   repeatMs?: number;
+  /** monotonic ms (default performance.now) */
   now?: () => number;
 }
 
@@ -25,7 +26,7 @@ const NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 export function quietLogCreator(opts: QuietLogOptions = {}): logCreator {
   const minLevel = opts.minLevel ?? logLevel.WARN;
   const repeatMs = opts.repeatMs ?? 30_000;
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? (() => performance.now());
   const lastSeen = new Map<string, number>();
   return () =>
     ({ namespace, level, log }) => {

@@ -324,7 +324,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
     const rows = await exec<RowDataPacket[]>(pool, `${ALERT_SELECT} WHERE alert_id = ?`, [req.alertId]);
     const row = rows[0];
     if (!row) {
-      await auditUnapplied(req, null, 'not_found', NOT_YET_MESSAGE);
+      if (!req.repeat) await auditUnapplied(req, null, 'not_found', NOT_YET_MESSAGE);
       return { kind: 'not_yet' };
     }
     const { alert: current, handleStation } = toAlertRow(row);

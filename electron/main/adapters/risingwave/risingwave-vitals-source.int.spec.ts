@@ -118,6 +118,7 @@ describe('RisingWave vitals source (PostgreSQL stand-in)', () => {
   function delayRecordingClock(delays: number[]): Clock {
     return {
       now: () => clock.now(),
+      monotonic: () => clock.monotonic(),
       setTimeout: (fn, ms) => {
         delays.push(ms);
         return clock.setTimeout(fn, ms);

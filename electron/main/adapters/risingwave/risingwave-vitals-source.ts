@@ -534,7 +534,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   /** One guarded poll: never throws; updates health and the failure count. */
   async function guardedPoll(): Promise<void> {
     if (!running) return;
-    lastPollStart = clock.now();
+    lastPollStart = clock.monotonic();
     try {
       await detectServer();
       await pollOnce();
@@ -555,7 +555,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     // Polls start every pollIntervalMs (fixed rate): waiting the full interval after each poll ended
     // stretched the period by the poll's own duration, which grows with the ward. At least
     // MIN_POLL_GAP_MS apart, so a slow server is not polled back to back.
-    const sinceStart = clock.now() - lastPollStart;
+    const sinceStart = clock.monotonic() - lastPollStart;
     const delay =
       failures === 0
         ? Math.max(Math.min(MIN_POLL_GAP_MS, pollIntervalMs), pollIntervalMs - sinceStart)

@@ -279,7 +279,7 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
     };
     const row = getStmt.get(req.alertId) as SqliteAlertRow | undefined;
     if (!row) {
-      eventStmt.run({ ...base, from: null, outcome: 'not_found', message: NOT_YET_MESSAGE });
+      if (!req.repeat) eventStmt.run({ ...base, from: null, outcome: 'not_found', message: NOT_YET_MESSAGE });
       return { kind: 'not_yet' };
     }
     const current = rowToAlert(row);
