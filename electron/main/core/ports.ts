@@ -132,6 +132,12 @@ export interface AckCache {
   forAlert(alertId: string): AckRecord[];
   /** drop synced entries older than `before`; never drops unsynced ones */
   prune(before: number): number;
+  /**
+   * Whether acknowledgements written now will still be there after a restart (the storage is still
+   * the one written to, writable, the last write succeeded); `message` says what is wrong, for the
+   * nurse and IT. Called on every health tick (1 s): cheap, never throws for a cache fault.
+   */
+  health(): { up: boolean; message: string | null };
   close(): void;
 }
 

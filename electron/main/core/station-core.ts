@@ -79,6 +79,13 @@ export interface StationCoreDeps {
    */
   handledCheckIntervalMs?: number;
   newId?: () => string;
+  /**
+   * The local acknowledgement cache was found damaged at start-up and replaced by a fresh one (the
+   * damaged file kept for IT); `message` names the kept file. Cache health stays down with it until the
+   * station restarts. `announce`: raise the technical alarm (the first core after start-up, not one
+   * rebuilt for new connection settings).
+   */
+  cacheReplacedAtStart?: { message: string; announce: boolean };
 }
 
 type Handlers = { [C in Channel]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
@@ -143,7 +150,8 @@ export class StationCore {
       since: now,
       message: null,
     };
-    this.cacheHealth = { backend: 'cache', adapter: 'sqlite', up: true, since: now, message: null };
+    const replaced = deps.cacheReplacedAtStart?.message ?? null;
+    this.cacheHealth = { backend: 'cache', adapter: 'sqlite', up: !replaced, since: now, message: replaced };
     this.policy = new NotificationPolicy({
       clock: deps.clock,
       settings: () => deps.settings.notifications(),
@@ -176,9 +184,15 @@ export class StationCore {
     }
     await vitals.start();
     for (const bed of await vitals.beds()) this.beds.set(bed.patientId, bed);
+    this.checkCache();
     this.scheduleHealth();
     this.scheduleSync();
     this.pruneCache();
+    const replaced = this.deps.cacheReplacedAtStart;
+    if (replaced?.announce) {
+      this.log('error', replaced.message);
+      this.technicalAlarm('cache:replaced', 'local acknowledgement cache replaced', replaced.message);
+    }
   }
 
   async stop(): Promise<void> {
@@ -280,7 +294,7 @@ export class StationCore {
         `This alert is already ${local.status}${local.by ? ` by ${local.by}` : ''}.`,
       );
     }
-    const record = this.deps.cache.append({
+    const record = this.appendToCache({
       ackId: this.newId(),
       alertId,
       action,
@@ -644,6 +658,7 @@ export class StationCore {
   private scheduleHealth(): void {
     if (this.stopped) return;
     this.healthTimer = this.deps.clock.setTimeout(async () => {
+      this.checkCache();
       await this.checkAlertStore();
       this.scheduleHealth();
     }, this.deps.healthIntervalMs ?? 1000);
@@ -700,6 +715,74 @@ export class StationCore {
     };
     this.log(up ? 'info' : 'warn', up ? 'alert store back online' : `alert store offline: ${message}`);
     this.emitHealth();
+  }
+
+  /** Cache health follows the cache port; a cache replaced at start-up keeps it down until restart. */
+  private checkCache(): void {
+    let health: { up: boolean; message: string | null };
+    try {
+      health = this.deps.cache.health();
+    } catch (err) {
+      health = {
+        up: false,
+        message: `The local acknowledgement cache cannot be checked: ${(err as Error).message}`,
+      };
+    }
+    this.setCacheHealth(health.up, health.message);
+  }
+
+  private setCacheHealth(up: boolean, message: string | null): void {
+    const replaced = this.deps.cacheReplacedAtStart?.message ?? null;
+    const text = [up ? null : (message ?? 'Local acknowledgement cache unavailable'), replaced]
+      .filter((m) => m !== null)
+      .join(' ');
+    const next = { up: up && !replaced, message: text || null };
+    const was = this.cacheHealth;
+    if (was.up === next.up && was.message === next.message) return;
+    this.cacheHealth = { ...was, ...next, since: was.up === next.up ? was.since : this.deps.clock.now() };
+    if (up) this.log('info', 'local acknowledgement cache healthy again');
+    else {
+      this.log('error', `local acknowledgement cache: ${message}`);
+      // a technical alarm once per new problem (not per tick)
+      if (message) this.technicalAlarm('cache:health', 'local acknowledgement cache', message);
+    }
+    this.emitHealth();
+  }
+
+  /** The local cache could not take the nurse's acknowledgement: say so plainly, record nothing. */
+  private appendToCache(entry: Parameters<AckCache['append']>[0]): AckRecord {
+    try {
+      return this.deps.cache.append(entry);
+    } catch (err) {
+      this.setCacheHealth(
+        false,
+        `An acknowledgement could not be saved in the local acknowledgement cache (${(err as Error).message}).`,
+      );
+      throw new StationError(
+        'unavailable',
+        'This acknowledgement could not be saved on this station: its local acknowledgement cache is not working. The alert is still pending — try again, and tell IT.',
+      );
+    }
+  }
+
+  /** A technical alarm (level 1, like signal loss): the station itself, not a patient, needs attention. */
+  private technicalAlarm(key: string, what: string, body: string): void {
+    const request = {
+      key,
+      title: `Technical: ${what}`,
+      body,
+      urgency: 'normal' as const,
+      alertIds: [],
+      patientId: '',
+      level: 1 as const,
+      reminder: false,
+    };
+    try {
+      this.deps.notifier.show(request);
+    } catch (err) {
+      this.log('warn', `notifier failed: ${(err as Error).message}`);
+    }
+    this.emit('notify:show', request);
   }
 
   private healthList(): BackendHealth[] {

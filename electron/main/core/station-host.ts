@@ -11,7 +11,7 @@ import {
   SimulatedVitalsSource,
   type ThresholdPersistence,
 } from '../adapters/simulator/simulated-vitals-source';
-import { openStationDatabase } from '../adapters/sqlite/open-database';
+import { openCheckedStationDatabase, prepareDataDir } from '../adapters/sqlite/open-database';
 import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
 import { createSqliteAlertOutbox } from '../adapters/sqlite/sqlite-alert-outbox';
 import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
@@ -96,7 +96,18 @@ interface Wiring {
 
 export async function createStationHost(opts: HostOptions & { clock?: Clock }): Promise<StationHost> {
   const clock = opts.clock ?? systemClock;
-  const db = openStationDatabase(join(opts.dataDir, 'station.sqlite'));
+  try {
+    prepareDataDir(opts.dataDir); // 0700: the cache and settings hold patient ids, names and notes
+  } catch (err) {
+    logger.warn(`cannot make the data folder private: ${(err as Error).message}`);
+  }
+  const opened = openCheckedStationDatabase(join(opts.dataDir, 'station.sqlite'));
+  const db = opened.db;
+  // A damaged cache never stops the station: it was kept for IT, and the core raises a technical alarm.
+  const cacheReplaced = opened.replaced && {
+    message: `The local acknowledgement cache was damaged (${opened.replaced.reason}) and has been replaced by a new, empty one; the damaged file is kept for IT as ${opened.replaced.keptAs}. Acknowledgements not yet in the alert store may be only in it: call IT.`,
+    announce: true,
+  };
   const cache = createSqliteAckCache(db);
   const outbox = createSqliteAlertOutbox(db);
   const settings = createSettingsStore({
@@ -178,6 +189,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       auditSettings,
       log: (level, message) => logger.log(level, message),
       newId: randomUUID,
+      cacheReplacedAtStart: cacheReplaced ? { ...cacheReplaced } : undefined,
     });
     core.on((event, payload) => {
       for (const l of listeners) l(event, payload);
@@ -187,6 +199,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
 
   async function startWiring(): Promise<void> {
     const next = await build();
+    if (cacheReplaced) cacheReplaced.announce = false; // shown until restart, announced once
     await next.core.start();
     wiring = next;
     logger.info(
@@ -250,6 +263,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
     async close() {
       await rewiring;
       await stopWiring();
+      cache.close(); // brings a cache file written back while running up to date one last time
       db.close();
     },
   };

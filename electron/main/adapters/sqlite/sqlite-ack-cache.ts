@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { AckRecord, Alert } from '../../../../shared/domain/types';
 import type { AckCache, AckFilter } from '../../core/ports';
+import { watchDatabaseFile } from './open-database';
 
 interface Row {
   ack_id: string;
@@ -83,31 +84,50 @@ export function createSqliteAckCache(db: Database): AckCache {
   );
   const forAlert = db.prepare<[string], Row>('SELECT * FROM ack_log WHERE alert_id = ? ORDER BY seq');
   const prune = db.prepare("DELETE FROM ack_log WHERE sync_state IN ('synced', 'conflict') AND ack_time < ?");
+  const file = watchDatabaseFile(db);
+  /** the last write that failed (SQLite's words, for IT), until a write succeeds again */
+  let writeError: string | null = null;
+
+  /** Every write: a failure is reported by health(); after success, the file watch keeps the disk copy. */
+  function write<T>(run: () => T): T {
+    let result: T;
+    try {
+      result = run();
+    } catch (err) {
+      writeError = (err as Error).message;
+      throw err;
+    }
+    writeError = null;
+    file.afterWrite();
+    return result;
+  }
 
   return {
     append(rec) {
-      insert.run({
-        ackId: rec.ackId,
-        alertId: rec.alertId,
-        patientId: rec.alert.patientId,
-        action: rec.action,
-        nurse: rec.nurse,
-        stationId: rec.stationId,
-        note: rec.note,
-        ackTime: rec.ackTime,
-        alertJson: JSON.stringify(rec.alert),
-      });
+      write(() =>
+        insert.run({
+          ackId: rec.ackId,
+          alertId: rec.alertId,
+          patientId: rec.alert.patientId,
+          action: rec.action,
+          nurse: rec.nurse,
+          stationId: rec.stationId,
+          note: rec.note,
+          ackTime: rec.ackTime,
+          alertJson: JSON.stringify(rec.alert),
+        }),
+      );
       return toRecord(byId.get(rec.ackId)!);
     },
     unsynced: () => unsynced.all().map(toRecord),
     markSynced(ackId, at) {
-      setSynced.run(at, ackId);
+      write(() => setSynced.run(at, ackId));
     },
     markConflict(ackId, message) {
-      setState.run({ ackId, state: 'conflict', error: message, syncedAt: null });
+      write(() => setState.run({ ackId, state: 'conflict', error: message, syncedAt: null }));
     },
     markRetrying(ackId, message) {
-      setState.run({ ackId, state: 'retrying', error: message, syncedAt: null });
+      write(() => setState.run({ ackId, state: 'retrying', error: message, syncedAt: null }));
     },
     list(filter: AckFilter) {
       const where: string[] = [];
@@ -137,9 +157,21 @@ export function createSqliteAckCache(db: Database): AckCache {
       return db.prepare<Record<string, unknown>, Row>(sql).all(params).map(toRecord);
     },
     forAlert: (alertId) => forAlert.all(alertId).map(toRecord),
-    prune: (before) => prune.run(before).changes,
+    prune: (before) => write(() => prune.run(before).changes),
+    health() {
+      const disk = file.check();
+      if (!disk.up) return disk;
+      if (writeError !== null) {
+        return {
+          up: false,
+          message: `Could not write to the local acknowledgement cache (${writeError}); call IT if this persists.`,
+        };
+      }
+      return disk;
+    },
     close() {
-      /* the database handle belongs to the composition root */
+      // the database handle belongs to the composition root; a copy written back is brought up to date
+      file.check();
     },
   };
 }
