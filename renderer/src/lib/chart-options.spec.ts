@@ -3,7 +3,15 @@ import type { Alert, TrendPoint } from '../../../shared/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
 import type { BurdenStats } from '../../../shared/ipc/contract';
 import type { ChartColors } from '../composables/use-chart-colors';
-import { burdenOverTimeOption, perBedHeatmapOption, rgba, vitalChartOption } from './chart-options';
+import * as chartOptions from './chart-options';
+import {
+  burdenOverTimeOption,
+  noisiestBedsOption,
+  perBedHeatmapOption,
+  rgba,
+  vitalChartOption,
+} from './chart-options';
+import { escapeHtml, safeHtml } from './escape-html';
 import { patientCollator } from './vitals';
 
 const colors: ChartColors = {
@@ -125,4 +133,169 @@ describe('burden charts', () => {
     expect(rgba('#d32f2f', 0.5)).toBe('rgba(211, 47, 47, 0.5)');
     expect(rgba('red', 0.5)).toBe('red');
   });
+});
+
+// Issue #21: ECharts puts a tooltip formatter's return value into the page as HTML (renderMode
+// 'html', the default). Its own default markup and string templates are encoded by ECharts
+// (tooltipMarkup.js / formatTpl(..., encode=true)); canvas labels are not HTML. So every *function*
+// tooltip formatter must escape what it interpolates.
+describe('ECharts tooltips escape the data they show', () => {
+  const HOSTILE = ['<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', '&amp;', `'&"<>`];
+  const hostileStats: BurdenStats = {
+    overTime: HOSTILE.map((h, i) => ({
+      t: i * 3_600_000,
+      alertType: h,
+      alertLevel: 1 + (i % 2),
+      count: i + 1,
+    })),
+    perBedPerDay: HOSTILE.flatMap((h, i) => [
+      { patientId: h, day: '2026-01-01', count: i + 1 },
+      { patientId: `P${i}`, day: h, count: i + 2 },
+    ]),
+    timeToAckMs: { median: 1000, p90: 2000, samples: 3 },
+    noisiestBeds: HOSTILE.map((h, i) => ({ patientId: h, count: i + 1 })),
+  };
+  const hostileAlert = (h: string, i: number): Alert => ({
+    ...alert(`${h}-${i}`, 'heart_rate', 30_000 + i, 130),
+    patientId: h,
+    deviceId: h,
+    alertDetail: h,
+    handleBy: h,
+    handleNote: h,
+  });
+
+  type Formatter = (params: unknown) => unknown;
+  type Case = {
+    build: () => Record<string, unknown>;
+    /** realistic formatter params, as ECharts passes them for this chart's tooltip */
+    params: (opt: Record<string, unknown>) => unknown[];
+    /** what the tooltip must show, escaped (proves the data is shown, not dropped) */
+    shows?: string[];
+  };
+  const seriesData = (opt: Record<string, unknown>, i = 0) =>
+    ((opt.series as { data: unknown[] }[])[i]?.data ?? []) as unknown[];
+
+  const CASES_INPUT = {
+    vital: 'heartRate' as const,
+    points: [point(0, 80), point(60_000, 130)],
+    limits: DEFAULT_THRESHOLDS,
+    from: 0,
+    to: 120_000,
+    timeZone: 'UTC',
+    colors,
+  };
+  const CASES: Record<string, Case> = {
+    vitalChartOption: {
+      build: () => vitalChartOption({ ...CASES_INPUT, alerts: HOSTILE.map(hostileAlert) }),
+      params: (opt) =>
+        seriesData(opt, 2).map((value, dataIndex) => [
+          {
+            componentType: 'series',
+            seriesIndex: 2,
+            seriesName: 'Heart rate',
+            dataIndex,
+            value,
+            axisValue: 0,
+          },
+        ]),
+    },
+    burdenOverTimeOption: {
+      build: () => burdenOverTimeOption(hostileStats, 'UTC', colors, 0, 4 * 3_600_000),
+      params: () => [],
+    },
+    perBedHeatmapOption: {
+      build: () => perBedHeatmapOption(hostileStats, colors, patientCollator),
+      params: (opt) =>
+        seriesData(opt).map((value, dataIndex) => ({
+          componentType: 'series',
+          seriesType: 'heatmap',
+          seriesIndex: 0,
+          seriesName: 'series\u00000',
+          dataIndex,
+          data: value,
+          value,
+          name: '',
+        })),
+      shows: ['&lt;img src=x onerror=alert(1)&gt;', '&quot;&gt;&lt;svg onload=alert(1)&gt;', '&amp;amp;'],
+    },
+    noisiestBedsOption: {
+      build: () => noisiestBedsOption(hostileStats, colors),
+      params: () => [],
+    },
+  };
+
+  /** every `tooltip` object in an option tree (top level, series, markers...) */
+  function tooltips(
+    node: unknown,
+    inTooltip = false,
+    out: Record<string, unknown>[] = [],
+  ): Record<string, unknown>[] {
+    if (Array.isArray(node)) for (const n of node) tooltips(n, false, out);
+    else if (node && typeof node === 'object') {
+      if (inTooltip) out.push(node as Record<string, unknown>);
+      for (const [k, v] of Object.entries(node)) tooltips(v, k === 'tooltip', out);
+    }
+    return out;
+  }
+
+  it('escapes HTML metacharacters, in values only when tagged', () => {
+    expect(escapeHtml(`<a href="x">'&amp;'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;amp;&#39;&lt;/a&gt;',
+    );
+    expect(escapeHtml(null)).toBe('');
+    expect(escapeHtml(undefined)).toBe('');
+    expect(escapeHtml(3)).toBe('3');
+    expect(safeHtml`<b>${'<i>'}</b> ${undefined}${1}`).toBe('<b>&lt;i&gt;</b> 1');
+  });
+
+  it('keeps the tooltips of ordinary data as they were', () => {
+    type Tip = { tooltip: { formatter: (p: unknown) => string } };
+    const vital = vitalChartOption({ ...CASES_INPUT, alerts: [] }) as Tip;
+    expect(vital.tooltip.formatter([{ dataIndex: 0 }])).toBe(
+      '1970-01-01 00:00:00<br/>Heart rate: <b>80</b> bpm<br/>min 78 · max 82',
+    );
+    const heat = perBedHeatmapOption(
+      { ...hostileStats, perBedPerDay: [{ patientId: 'P1', day: '2026-01-01', count: 4 }] },
+      colors,
+      patientCollator,
+    ) as Tip;
+    expect(heat.tooltip.formatter({ value: [0, 0, 4] })).toBe('P1 · 2026-01-01: <b>4</b> alerts');
+  });
+
+  it('covers every chart builder', () => {
+    const builders = Object.entries(chartOptions)
+      .filter(([name, v]) => typeof v === 'function' && name.endsWith('Option'))
+      .map(([name]) => name)
+      .sort();
+    expect(builders).toEqual(Object.keys(CASES).sort());
+  });
+
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`${name}: no function formatter lets markup from the data through`, () => {
+      const opt = c.build();
+      const tips = tooltips(opt);
+      for (const tip of tips) {
+        // the escaping here assumes HTML tooltips with ECharts' own encoding left on
+        expect(tip.encodeHTMLContent).not.toBe(false);
+        expect(tip.renderMode ?? 'html').toBe('html');
+      }
+      const fns = tips.map((t) => t.formatter).filter((f): f is Formatter => typeof f === 'function');
+      const params = c.params(opt);
+      // a function formatter needs params here, or it goes untested
+      if (fns.length) expect(params.length).toBeGreaterThan(0);
+      const outputs: string[] = [];
+      for (const f of fns) {
+        for (const p of params) {
+          const out = String(f(structuredClone(p)));
+          outputs.push(out);
+          // only the formatter's own markup may remain
+          const text = out.replace(/<br\/>|<\/?b>/g, '');
+          expect(text).not.toMatch(/[<>]/);
+          expect(text).not.toMatch(/&(?!(?:amp|lt|gt|quot|#39);)/);
+          expect(text).not.toMatch(/["']/);
+        }
+      }
+      for (const s of c.shows ?? []) expect(outputs.join('\n')).toContain(s);
+    });
+  }
 });

@@ -2,10 +2,15 @@
 import type { Alert, ThresholdLimits, TrendPoint } from '../../../shared/domain/types';
 import type { BurdenStats } from '../../../shared/ipc/contract';
 import type { ChartColors } from '../composables/use-chart-colors';
+import { safeHtml } from './escape-html';
 import { formatDate, formatDateTime, formatTime } from './time';
 import { VITALS, alertTypeLabel, limitsOf, vitalStatus, type VitalKey } from './vitals';
 
 type Option = Record<string, unknown>;
+
+// Tooltip *function* formatters return HTML that ECharts does not encode: build them with the
+// escaping `safeHtml` tag (issue #21). ECharts' default tooltips and string templates ('{b}') encode
+// by themselves, and axis/series labels are drawn on the canvas, so those stay raw.
 
 /** ECharts' canvas cannot parse color-mix(); convert #rrggbb to rgba(). */
 export function rgba(hex: string, a: number): string {
@@ -105,7 +110,7 @@ export function vitalChartOption(input: VitalChartInput): Option {
         if (!p) return '';
         const v = p[vital];
         const d = info.decimals;
-        return `${formatDateTime(p.t, timeZone)}<br/>${info.name}: <b>${v.avg.toFixed(d)}</b> ${unit}<br/>min ${v.min.toFixed(d)} · max ${v.max.toFixed(d)}`;
+        return safeHtml`${formatDateTime(p.t, timeZone)}<br/>${info.name}: <b>${v.avg.toFixed(d)}</b> ${unit}<br/>min ${v.min.toFixed(d)} · max ${v.max.toFixed(d)}`;
       },
     },
     xAxis: {
@@ -249,7 +254,7 @@ export function perBedHeatmapOption(data: BurdenStats, colors: ChartColors, coll
     grid: { left: 90, right: 24, top: 16, bottom: 70 },
     tooltip: {
       formatter: (p: { value: [number, number, number] }) =>
-        `${beds[p.value[1]] ?? ''} · ${days[p.value[0]] ?? ''}: <b>${p.value[2]}</b> alerts`,
+        safeHtml`${beds[p.value[1]]} · ${days[p.value[0]]}: <b>${p.value[2]}</b> alerts`,
     },
     xAxis: { type: 'category', data: days, axisLabel: { color: colors.muted }, splitArea: { show: true } },
     yAxis: {
