@@ -141,13 +141,17 @@ describe('risingwave.sql', () => {
     ]);
   });
 
-  it('sinks alerts into MySQL as an upsert keyed by alert_id, never naming the handling columns', () => {
+  it('sinks alerts into MySQL as an upsert keyed by alert_id that never deletes and never names the handling columns', () => {
     const sink = statement(/^CREATE SINK IF NOT EXISTS alerts_mysql_sink FROM alerts/);
     expect(sink).toContain("type = 'upsert'");
     expect(sink).toContain("primary_key = 'alert_id'");
     expect(sink).toContain("table.name = 'alerts'");
     expect(sink).toContain("jdbc.url = '${MYSQL_JDBC_URL}'");
     expect(sink).not.toMatch(/force_append_only/);
+    // never DELETE FROM alerts: a row leaving the view must not take the nurses' handling with it
+    expect(sink).toContain("ignore_delete = 'true'");
+    // tcp.keepalive.* breaks RisingWave's MySQL connections (see the dialect gate)
+    expect(sink).not.toMatch(/tcp\.keepalive/);
     const alerts = statement(/^CREATE MATERIALIZED VIEW IF NOT EXISTS alerts /);
     expect(alerts).not.toMatch(/\b(status|handle_by|handle_time|handle_note)\b/);
   });

@@ -13,8 +13,11 @@
 -- same statements too (no other line ends in a semicolon), with some comment-only chunks to skip.
 -- Every statement is idempotent (IF NOT EXISTS); run them in file order.
 --
--- Needs RisingWave >= 2.8 for the JDBC sink's tcp.keepalive.* options (see the sink at the end); on
--- older versions drop those three lines, everything else works from 2.x on.
+-- Needs RisingWave >= 2.8.0: the sink's ignore_delete on an upsert sink (see the sink at the end) is
+-- refused before that. Its target must be MySQL 8.0+ (see the sink and backend-setup/README.md).
+-- Every statement passes the RisingWave dialect gate (electron/main/adapters/risingwave/
+-- risingwave-sql-rules.ts, run by backend-setup/risingwave-dialect.spec.ts); docs/risingwave-compat.md
+-- lists each construct with the RisingWave test or page that shows it is accepted.
 --
 -- What is not here: signal loss. A streaming query sees rows, not their absence, so the app raises
 -- signal_loss itself in connected mode from patient_latest_vitals (AlertEngine.tick is its twin).
@@ -75,6 +78,8 @@ CREATE TABLE IF NOT EXISTS patient_thresholds (
 -- _ . : - ; heart rate an integer 0-350; SpO2 0-100; glucose 0-60; JSON numbers only; measure_time a
 -- real date from 2000 on and at most 1 day ahead of the time RisingWave reads it.
 -- Difference: RisingWave matches JSON keys case-insensitively, the engine does not.
+-- TIMESTAMP WITH TIME ZONE '...', not TIMESTAMPTZ '...': RisingWave's parser takes TYPE '...' only for
+-- its keyword types, and timestamptz is not one of them.
 CREATE VIEW IF NOT EXISTS vital_readings AS
 SELECT
   patient_id,
@@ -103,7 +108,7 @@ WHERE patient_id IS NOT NULL
   AND heart_rate = floor(heart_rate)
   AND blood_oxygen BETWEEN 0 AND 100
   AND blood_glucose BETWEEN 0 AND 60
-  AND measure_time >= TIMESTAMPTZ '2000-01-01 00:00:00+00:00'
+  AND measure_time >= TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00:00'
   AND measure_time <= ingest_time + INTERVAL '1 day';
 -- ;;
 
@@ -111,7 +116,8 @@ WHERE patient_id IS NOT NULL
 -- (shared/engine/alert-engine.ts), defaults = DEFAULT_THRESHOLDS (shared/domain/types.ts).
 -- A process-time temporal join, not a regular LEFT JOIN: editing a patient's limits then applies to
 -- readings from now on, exactly like AlertEngine.setThresholds. A regular join would re-evaluate the
--- past on every edit, retracting alerts, and the MySQL sink would DELETE them with the nurses' notes.
+-- past on every edit, retracting alerts from the views the stations read (the MySQL sink ignores
+-- deletes, see the sink, so MySQL would keep them, but the stations' feed and MySQL would disagree).
 CREATE VIEW IF NOT EXISTS vital_checks AS
 SELECT
   r.patient_id,
@@ -178,8 +184,10 @@ WHERE w.heart_rate - f.first_hr >= 20 AND f.first_spo2 - w.blood_oxygen >= 5;
 -- alert_id = md5('<patient_id>|<alert_type>|<bucket start in epoch seconds>'). Twin: alertId (rules.ts).
 -- Difference: with out-of-order readings inside the watermark, this keeps the earliest measure_time
 -- (rewriting the row, same alert_id), the engine the first one it received.
--- Grows with the number of alerts and has no retention filter on purpose: a row leaving this view
--- would be deleted from MySQL by the sink, nurses' handling included.
+-- Grows with the number of alerts and has no retention filter on purpose: the stations read their
+-- alert feed from here. A row that does leave it (a late reading becomes a 10-minute window's first reading
+-- and a level-2 alert no longer holds, see trend_checks) is NOT deleted from MySQL: the sink ignores
+-- deletes (see the sink).
 CREATE MATERIALIZED VIEW IF NOT EXISTS alerts AS
 SELECT
   md5(patient_id || '|' || alert_type || '|' || extract(epoch FROM bucket)::bigint::varchar) AS alert_id,
@@ -292,9 +300,24 @@ WHERE window_start > NOW() - INTERVAL '7 days';
 -- INSERT ... ON DUPLICATE KEY UPDATE over the columns of this view only, so the nurses' handling
 -- columns (status, handle_by, handle_time, handle_note) are never written: the MySQL table gives them
 -- defaults (status 'pending'). An alert whose row changes (same alert_id) is updated in place.
--- Keep connectionTimeZone=UTC in the JDBC URL so alert_time arrives unshifted.
--- tcp.keepalive.*: RisingWave >= 2.8 (JDBC sink TCP keepalive, release notes v2.8.0); they stop a
--- silently dropped connection from stalling alerts. On older versions remove these three lines.
+--
+-- ignore_delete = 'true': the sink never deletes. Without it an upsert JDBC sink turns every row that
+-- leaves `alerts` into DELETE FROM alerts WHERE alert_id = ? (JDBCSink.write -> prepareDelete,
+-- JdbcDialect.getDeleteStatement) and takes the nurses' handling with it. With it RisingWave's sink
+-- executor drops DELETEs and the old half of UPDATEs and turns the new half into an INSERT
+-- (src/stream/src/executor/sink.rs force_append_only), which this upsert sink still writes as
+-- INSERT ... ON DUPLICATE KEY UPDATE, so a changed alert is still updated in place. Supported for
+-- type = 'upsert' from RisingWave 2.8.0 (risingwave PR #24311). Not force_append_only with
+-- type = 'append-only' (the health_care demo's): that writes plain INSERTs, and the first changed alert
+-- fails on its duplicate key. A MySQL trigger cannot save the row either: it can refuse a DELETE only
+-- by SIGNAL, which fails the sink.
+--
+-- Target: MySQL 8.0+. RisingWave's JDBC sink uses MySQL Connector/J, which reads MariaDB 10.x's
+-- handshake version "5.5.5-10.x" as 5.5.5 and then drops fractional seconds (alert_time would arrive in
+-- whole seconds); RisingWave bundles no MariaDB driver. Keep connectionTimeZone=UTC in the JDBC URL so
+-- alert_time arrives unshifted.
+-- No tcp.keepalive.* options: on a jdbc:mysql URL they make every connection fail (RisingWave passes
+-- Connector/J a socket factory of the wrong interface), and RisingWave already sets tcpKeepAlive=true.
 CREATE SINK IF NOT EXISTS alerts_mysql_sink FROM alerts
 WITH (
   connector = 'jdbc',
@@ -304,7 +327,5 @@ WITH (
   table.name = 'alerts',
   type = 'upsert',
   primary_key = 'alert_id',
-  tcp.keepalive.enable = 'true',
-  tcp.keepalive.idle = '60',
-  tcp.keepalive.interval = '10'
+  ignore_delete = 'true'
 );

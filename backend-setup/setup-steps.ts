@@ -7,6 +7,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import pg from 'pg';
 import { applyMysqlSchema } from '../electron/main/adapters/mysql/mysql-schema';
 import { describePgError } from '../electron/main/adapters/risingwave/pg-errors';
+import { sinkTargetProblem } from './risingwave-dialect';
 import type { SetupConfig, StepName } from './setup-config';
 import { prepareSqlScript } from './sql-script';
 
@@ -188,6 +189,11 @@ export async function runMysqlStep(cfg: SetupConfig['mysql']): Promise<StepOutco
       multipleStatements: false,
     });
     await conn.query("SET time_zone = '+00:00'");
+    // The alert store itself runs on MySQL 8.0+ or MariaDB 10.6+, but RisingWave's sink writes into
+    // this server too and needs MySQL 8.0+ (risingwave-dialect.ts sinkTargetProblem): said, not refused,
+    // since a site may point the sink elsewhere or run without it.
+    const [version] = await conn.query<RowDataPacket[]>('SELECT VERSION() AS v');
+    const sinkWarning = sinkTargetProblem(String(version[0]?.v ?? ''));
     const [rows] = await conn.execute<RowDataPacket[]>(
       'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
       [cfg.database],
@@ -201,7 +207,7 @@ export async function runMysqlStep(cfg: SetupConfig['mysql']): Promise<StepOutco
     return {
       step: 'mysql',
       ok: true,
-      line: `mysql: database ${cfg.database} ${existed ? 'already present' : 'created'} at ${at}; schema applied (${statements} statements, tables checked)`,
+      line: `mysql: database ${cfg.database} ${existed ? 'already present' : 'created'} at ${at}; schema applied (${statements} statements, tables checked)${sinkWarning ? ` — WARNING: ${sinkWarning}` : ''}`,
     };
   } catch (err) {
     return {
