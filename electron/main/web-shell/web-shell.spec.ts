@@ -2,13 +2,13 @@ import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { EventMap, EventName, Result } from '../../../shared/ipc/contract';
 import { dispatch, type HandlerTable } from '../core/dispatch';
 import type { StationHost } from '../core/host-types';
 import { StationError } from '../core/station-error';
-import { startWebShell, type WebShell } from './web-shell';
+import { isLoopback, startWebShell, type WebShell } from './web-shell';
 
 type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
@@ -272,5 +272,173 @@ describe('web shell with a token', () => {
     expect(await open('nurse-station.wrong-token-xxxxxxxx')).toBe(false);
     expect(await open('nurse-station.a-very-long-station-token')).toBe(true);
     await secured.close();
+  });
+});
+
+/** A GET with a chosen Host header (what a DNS-rebinding attacker's browser sends), on 127.0.0.1. */
+function statusWithHost(port: number, hostHeader: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/', headers: { Host: hostHeader } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** A WebSocket upgrade with a chosen Host header and the matching Origin; 'answered' once a call is. */
+function wsWithHost(port: number, hostHeader: string): Promise<string> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'nurse-station', {
+      headers: { Host: hostHeader, Origin: `http://${hostHeader}` },
+    });
+    ws.once('open', () => {
+      void call(ws, { id: 1, channel: 'station:info', request: {} }).then((r) => {
+        ws.close();
+        resolve(r.result.ok ? 'answered' : 'refused in band');
+      });
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(`HTTP ${res.statusCode}`));
+    ws.once('error', () => resolve('error'));
+  });
+}
+
+describe('web shell Host check against DNS rebinding (#21 item 2)', () => {
+  const foreign = (port: number) => [
+    '127.0.0.1.evil.example',
+    `127.0.0.1.evil.example:${port}`,
+    'localhost.evil.example',
+    `localhost.evil.example:${port}`,
+    `127.0.0.1:${port}@evil.example`,
+    '127.0.0.1@evil.example',
+    `127.0.0.1:${port}:${port}`,
+    '127.evil.example',
+    '127.1',
+    '0x7f.0.0.1',
+    'sub.localhost',
+    'localhost.',
+    '[::1].evil.example',
+    `[::1]:${port}@evil.example`,
+    '::1',
+    '[::1',
+    '[::ffff:10.0.0.1]',
+    '0.0.0.0',
+  ];
+  const genuine = (port: number) => [
+    `127.0.0.1:${port}`,
+    '127.0.0.1',
+    '127.10.20.30',
+    `localhost:${port}`,
+    `LocalHost:${port}`,
+    `[::1]:${port}`,
+    '[::1]',
+    '[0:0:0:0:0:0:0:1]',
+    `[::ffff:127.0.0.1]:${port}`,
+  ];
+
+  it('isLoopback accepts only loopback literals and the exact name localhost', () => {
+    for (const a of ['127.0.0.1', '127.255.255.254', '::1', '0:0:0:0:0:0:0:1', '[::1]', '::ffff:127.0.0.1'])
+      expect(isLoopback(a), a).toBe(true);
+    for (const a of ['localhost', 'LOCALHOST', 'LocalHost']) expect(isLoopback(a), a).toBe(true);
+    for (const a of [
+      '127.0.0.1.evil.example',
+      'localhost.evil.example',
+      '127.evil',
+      '127.1',
+      '127.000.000.001',
+      'foo.localhost',
+      'localhost.',
+      '0.0.0.0',
+      '::',
+      '::ffff:10.0.0.1',
+      '10.0.0.1',
+      ' 127.0.0.1',
+      '',
+    ])
+      expect(isLoopback(a), a).toBe(false);
+  });
+
+  it('refuses HTTP requests whose Host only looks like loopback, serves genuine loopback hosts', async () => {
+    const refused: Record<string, number> = {};
+    for (const h of foreign(shell.port)) refused[h] = await statusWithHost(shell.port, h);
+    const accepted: Record<string, number> = {};
+    for (const h of genuine(shell.port)) accepted[h] = await statusWithHost(shell.port, h);
+    // 421 Misdirected Request for a malformed or foreign name; 400 if node:http itself rejects the header
+    for (const [h, status] of Object.entries(refused)) expect([400, 421], `Host: ${h}`).toContain(status);
+    for (const [h, status] of Object.entries(accepted)) expect(status, `Host: ${h}`).toBe(200);
+  });
+
+  it('refuses WebSocket upgrades whose Host only looks like loopback, accepts genuine ones', async () => {
+    for (const h of foreign(shell.port)) {
+      expect(['HTTP 421', 'HTTP 400', 'error'], `Host: ${h}`).toContain(await wsWithHost(shell.port, h));
+    }
+    for (const h of genuine(shell.port))
+      expect(await wsWithHost(shell.port, h), `Host: ${h}`).toBe('answered');
+  });
+
+  it('treats a bind to a name that only looks like loopback as exposed: a token is required', async () => {
+    for (const bindAddress of ['127.0.0.1.evil.example', 'localhost.evil.example', '127.1']) {
+      await expect(startWebShell({ host, staticDir: dir, bindAddress }), bindAddress).rejects.toThrow(
+        /without an access token/,
+      );
+    }
+  });
+});
+
+describe('web shell clocks (#21 item 7)', () => {
+  it('keeps answering when the wall clock steps back an hour', async () => {
+    const own = await startWebShell({ host, staticDir: dir, port: 0, rateLimitPerSecond: 5 });
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const s = new WebSocket(`ws://127.0.0.1:${own.port}/ws`, 'nurse-station');
+      s.once('open', () => resolve(s));
+      s.once('error', reject);
+    });
+    try {
+      expect((await call(ws, { id: 1, channel: 'station:info', request: {} })).result.ok).toBe(true);
+      const wall = Date.now();
+      const stepped = vi.spyOn(Date, 'now').mockImplementation(() => wall - 3_600_000);
+      try {
+        const after = await call(ws, { id: 2, channel: 'station:info', request: {} });
+        expect(after.result).toMatchObject({ ok: true });
+      } finally {
+        stepped.mockRestore();
+      }
+    } finally {
+      ws.close();
+      await own.close();
+    }
+  });
+
+  it('refills the request budget from the monotonic clock only', async () => {
+    let mono = 1_000;
+    const own = await startWebShell({
+      host,
+      staticDir: dir,
+      port: 0,
+      rateLimitPerSecond: 5,
+      clock: { monotonic: () => mono },
+    });
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const s = new WebSocket(`ws://127.0.0.1:${own.port}/ws`, 'nurse-station');
+      s.once('open', () => resolve(s));
+      s.once('error', reject);
+    });
+    try {
+      const burst = async (n: number, from: number) => {
+        const results = [];
+        for (let i = 0; i < n; i++)
+          results.push((await call(ws, { id: from + i, channel: 'station:info', request: {} })).result.ok);
+        return results.filter(Boolean).length;
+      };
+      expect(await burst(12, 0)).toBe(10); // the burst (2 × 5/s), the monotonic clock standing still
+      await new Promise((r) => setTimeout(r, 300)); // real time passes: no refill from it
+      expect(await burst(1, 100)).toBe(0);
+      mono += 1_000; // one monotonic second: 5 more
+      expect(await burst(7, 200)).toBe(5);
+    } finally {
+      ws.close();
+      await own.close();
+    }
   });
 });

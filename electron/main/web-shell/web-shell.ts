@@ -1,14 +1,17 @@
 // The web shell: the same station core over HTTP (the built renderer) and a WebSocket (the same
-// IPC contract, validated the same way). Loopback only unless an access token is configured.
+// IPC contract, validated the same way). Loopback only unless an access token is configured; beyond
+// loopback only over TLS unless plain HTTP is explicitly allowed.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import { BlockList, isIP } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientFrame, EventName, ServerMessage } from '../../../shared/ipc/contract';
 import type { StationHost } from '../core/host-types';
+import { systemClock, type Clock } from '../core/ports';
 
 export interface WebShellOptions {
   host: StationHost;
@@ -22,12 +25,35 @@ export interface WebShellOptions {
   maxFrameBytes?: number;
   /** requests per second per connection (burst = 2×) */
   rateLimitPerSecond?: number;
+  /**
+   * requests per second across all connections but the station's own screen (burst = 2×); default
+   * twice the per-connection rate, at least 100
+   */
+  globalRateLimitPerSecond?: number;
+  /** requests of other connections handled by the station core at once; more wait their turn (default 8) */
+  maxRequestsInFlight?: number;
+  /** WebSocket connections open at once, the station's own screen not counted (default 16) */
+  maxConnections?: number;
+  /** a certificate and its key (PEM): serves https and wss instead of http and ws */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** serve a non-loopback bind without TLS: patient data and the token cross the network in clear */
+  allowPlaintextLan?: boolean;
+  /** intervals and budgets use `monotonic()` only: a wall-clock step neither holds nor floods them */
+  clock?: Pick<Clock, 'monotonic'>;
   log?: (message: string) => void;
 }
 
 export interface WebShell {
   url: string;
   port: number;
+  /**
+   * A random key made at every start and never served over HTTP: a connection presenting it (as its
+   * token) is the station's own screen and is served first. Only the console that started the shell
+   * sees it, in `stationUrl`.
+   */
+  stationKey: string;
+  /** `url` with the station key in its fragment (the renderer moves it to session storage) */
+  stationUrl: string;
   close(): Promise<void>;
 }
 
@@ -63,8 +89,104 @@ const DROPPABLE: ReadonlySet<EventName> = new Set(['ward:update', 'rejects:chang
 const BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4'); // also matches IPv4-mapped ::ffff:127.x.x.x
+LOOPBACK.addAddress('::1', 'ipv6');
+/** Connections of the station's own screen (station key) allowed besides `maxConnections`. */
+const MAX_OWN_CONNECTIONS = 4;
+/** Requests of other connections waiting for the station core; beyond it they are refused at once. */
+const MAX_QUEUED = 256;
+const NOTICE_INTERVAL_MS = 10_000;
+
+/**
+ * True only for a loopback IP literal (127.0.0.0/8, ::1, ::ffff:127.x.x.x; IPv6 with or without
+ * brackets) or the exact name `localhost`. Names are never matched by prefix or suffix: a DNS name
+ * such as 127.0.0.1.example can point anywhere (DNS rebinding). `*.localhost` is not accepted either:
+ * only the resolver decides where such a name goes.
+ */
 export function isLoopback(address: string): boolean {
-  return address === 'localhost' || address === '::1' || /^127\./.test(address);
+  if (address.toLowerCase() === 'localhost') return true;
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const family = isIP(bare);
+  if (family === 0) return false;
+  return LOOPBACK.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * The name in a Host header without its port: a bracketed IPv6 literal, or letters, digits, dots and
+ * hyphens, then an optional `:port` of digits. Anything else (userinfo, two ports, spaces, an
+ * unbracketed IPv6 address) is malformed: null.
+ */
+export function hostHeaderName(header: string): string | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+))(?::\d{1,5})?$/.exec(header);
+  if (!m) return null;
+  if (m[1] !== undefined) return isIP(m[1]) === 6 ? m[1] : null;
+  return m[2] ?? null;
+}
+
+/**
+ * Refuses an exposed configuration before anything listens: a non-loopback bind needs an access token,
+ * and TLS unless plain HTTP is explicitly allowed. Returns true when that override is in force.
+ */
+export function checkExposure(o: {
+  bindAddress?: string;
+  token?: string;
+  tls?: unknown;
+  allowPlaintextLan?: boolean;
+}): { plaintextLan: boolean } {
+  const bindAddress = o.bindAddress ?? '127.0.0.1';
+  const exposed = !isLoopback(bindAddress);
+  if (exposed && !o.token) {
+    throw new Error(
+      `Refusing to serve on ${bindAddress} without an access token: set NURSE_STATION_TOKEN (or --token) to expose the station beyond this computer.`,
+    );
+  }
+  if (o.token !== undefined && o.token.length < 16) {
+    throw new Error('The access token must be at least 16 characters.');
+  }
+  if (exposed && !o.tls && !o.allowPlaintextLan) {
+    throw new Error(
+      `Refusing to serve on ${bindAddress} without TLS: patient data and the access token would cross the network in clear. ` +
+        'Give the station a certificate and its key (--tls-cert FILE --tls-key FILE, or NURSE_STATION_TLS_CERT and NURSE_STATION_TLS_KEY), ' +
+        'or, only on a network you trust, start it with --allow-plaintext-lan.',
+    );
+  }
+  return { plaintextLan: exposed && !o.tls };
+}
+
+/** A token bucket on the monotonic clock: `rate` per second, at most `burst`. */
+function tokenBucket(rate: number, burst: number, now: () => number) {
+  let tokens = burst;
+  let at = now();
+  return {
+    /** refills, then tells whether one token is there */
+    has(): boolean {
+      const t = now();
+      // max(0, …): an injected clock must not drain the bucket by going back
+      tokens = Math.min(burst, tokens + (Math.max(0, t - at) / 1000) * rate);
+      at = t;
+      return tokens >= 1;
+    },
+    take(): void {
+      tokens -= 1;
+    },
+  };
+}
+
+/** Logs the first of a kind at once, then at most one line per interval with how many were left out. */
+function throttledLog(log: (m: string) => void, now: () => number) {
+  const seen = new Map<string, { at: number; more: number }>();
+  return (kind: string, message: string) => {
+    const t = now();
+    const s = seen.get(kind);
+    if (s && t - s.at < NOTICE_INTERVAL_MS) {
+      s.more++;
+      return;
+    }
+    const more = s && s.more > 0 ? ` (and ${s.more} more since the last such notice)` : '';
+    seen.set(kind, { at: t, more: 0 });
+    log(message + more);
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -75,32 +197,53 @@ function safeEqual(a: string, b: string): boolean {
 
 export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   const bindAddress = opts.bindAddress ?? '127.0.0.1';
-  if (!isLoopback(bindAddress) && !opts.token) {
-    throw new Error(
-      `Refusing to serve on ${bindAddress} without an access token: set NURSE_STATION_TOKEN (or --token) to expose the station beyond this computer.`,
-    );
-  }
-  if (opts.token !== undefined && opts.token.length < 16) {
-    throw new Error('The access token must be at least 16 characters.');
-  }
+  const { plaintextLan } = checkExposure(opts);
   const maxFrameBytes = opts.maxFrameBytes ?? 64 * 1024;
   const rate = opts.rateLimitPerSecond ?? 50;
+  const globalRate = opts.globalRateLimitPerSecond ?? Math.max(100, rate * 2);
+  const maxInFlight = Math.max(1, opts.maxRequestsInFlight ?? 8);
+  const maxConnections = opts.maxConnections ?? 16;
   const log = opts.log ?? (() => undefined);
+  const monotonic = () => (opts.clock ?? systemClock).monotonic();
+  const notice = throttledLog(log, monotonic);
   const root = resolve(opts.staticDir);
+  const scheme = opts.tls ? 'https' : 'http';
+  // Why a key printed on the console rather than a cookie or a nonce in index.html: any local process
+  // can fetch the served page (and a LAN client with the token can too), so anything in it would give
+  // a flooding process the same priority. The key never crosses HTTP; only who reads this shell's
+  // console (the person who started it) can open the station's own screen with it.
+  const stationKey = randomBytes(32).toString('base64url');
   let port = opts.port ?? 0;
+  if (plaintextLan) {
+    log(
+      `WARNING: serving on ${bindAddress} without TLS (--allow-plaintext-lan): patient data and the access token cross the network in clear; anyone on it can read them.`,
+    );
+  }
 
   const allowedHost = (hostHeader: string | undefined): boolean => {
-    if (!hostHeader) return false;
-    const name = hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    const name = hostHeader === undefined ? null : hostHeaderName(hostHeader);
+    if (name === null) return false;
     // Loopback names always; other names only when a token protects the station (DNS rebinding).
     return isLoopback(name) || (opts.token !== undefined && (isIP(name) > 0 || name === bindAddress));
   };
 
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void serveStatic(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
     });
-  });
+  };
+  let server: Server;
+  if (opts.tls) {
+    try {
+      server = createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler);
+    } catch (err) {
+      throw new Error(
+        `The TLS certificate or key cannot be used (${err instanceof Error ? err.message : String(err)}): both must be PEM files, and the key must be the certificate's.`,
+      );
+    }
+  } else {
+    server = createServer(handler);
+  }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('Content-Security-Policy', WEB_SHELL_CSP);
@@ -182,27 +325,83 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     },
   });
 
+  // Open WebSocket connections (counted from the accepted upgrade until the socket closes).
+  let openOthers = 0;
+  let openOwn = 0;
   server.on('upgrade', (req, socket, head) => {
-    const reject = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const reject = (status: number, text: string, extra = '') => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${extra}Content-Length: 0\r\n\r\n`);
     };
     const url = new URL(req.url ?? '/', 'http://station');
     if (url.pathname !== '/ws') return reject(404, 'Not Found');
     if (!allowedHost(req.headers.host)) return reject(421, 'Misdirected Request');
     // A page from any other origin must not drive the station (cross-site WebSocket hijacking).
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return reject(403, 'Forbidden');
-    if (opts.token) {
-      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .find((p) => p.startsWith('nurse-station.'))
-        ?.slice('nurse-station.'.length);
-      const presented = offered ?? url.searchParams.get('token') ?? '';
-      if (!safeEqual(presented, opts.token)) return reject(401, 'Unauthorized');
+    if (origin !== undefined && origin !== `${scheme}://${req.headers.host}`) return reject(403, 'Forbidden');
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .find((p) => p.startsWith('nurse-station.'))
+      ?.slice('nurse-station.'.length);
+    const presented = offered ?? url.searchParams.get('token') ?? '';
+    // The station key also stands for the token: whoever has it started this shell.
+    const own = safeEqual(presented, stationKey);
+    if (opts.token && !own && !safeEqual(presented, opts.token)) return reject(401, 'Unauthorized');
+    const open = own ? openOwn : openOthers;
+    const limit = own ? MAX_OWN_CONNECTIONS : maxConnections;
+    if (open >= limit) {
+      notice(
+        own ? 'own-connections' : 'connections',
+        `web shell: refused a WebSocket connection from ${req.socket.remoteAddress ?? 'an unknown address'}: ${limit} ${own ? "of the station's own screen" : 'other'} connections are open, the most allowed.`,
+      );
+      return reject(503, 'Service Unavailable', 'Retry-After: 5\r\n');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    if (own) openOwn++;
+    else openOthers++;
+    let released = false;
+    socket.once('close', () => {
+      if (released) return;
+      released = true;
+      if (own) openOwn--;
+      else openOthers--;
+    });
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req, own));
   });
+
+  // Requests of connections other than the station's own screen share one budget, and at most
+  // `maxInFlight` of them are in the station core at once; the rest wait in turn, one connection after
+  // another, so a flood over many connections neither fills the core's queue nor delays the station's
+  // own screen, whose requests go to the core at once.
+  const globalBucket = tokenBucket(globalRate, globalRate * 2, monotonic);
+  type Job = () => Promise<void>;
+  interface Waiting {
+    jobs: Job[];
+  }
+  const turns: Waiting[] = [];
+  let queued = 0;
+  let inFlight = 0;
+  let pumpScheduled = false;
+  const schedulePump = () => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    // a turn of the event loop between batches: sockets are read (the own screen's requests among
+    // them) before the next waiting requests run
+    setImmediate(pump);
+  };
+  const pump = () => {
+    pumpScheduled = false;
+    while (inFlight < maxInFlight && turns.length > 0) {
+      const next = turns.shift()!;
+      const job = next.jobs.shift()!;
+      queued--;
+      if (next.jobs.length > 0) turns.push(next);
+      inFlight++;
+      void job().finally(() => {
+        inFlight--;
+        schedulePump();
+      });
+    }
+  };
 
   // Each client's messages not yet sent (JSON texts, in order). Events wait for the end of the event
   // loop's turn, so those emitted together (an acknowledgement's "changed" and the bed's update) reach
@@ -221,22 +420,30 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     flushScheduled = false;
     for (const [ws, outbox] of clients) flush(ws, outbox);
   };
-  wss.on('connection', (ws: WebSocket) => {
-    const peer = `ws-${++peerSeq}`;
+  wss.on('connection', (ws: WebSocket, _req: IncomingMessage, own: boolean) => {
+    const peer = `ws-${++peerSeq}${own ? '-own' : ''}`;
     const outbox: string[] = [];
     clients.set(ws, outbox);
-    let tokens = rate * 2;
+    const bucket = tokenBucket(rate, rate * 2, monotonic);
+    const waiting: Waiting = { jobs: [] };
     let malformedOverBudget = 0;
-    let refilledAt = Date.now();
     const send = (message: ServerMessage) => {
       outbox.push(JSON.stringify(message));
       flush(ws, outbox);
     };
+    const busy = (id: number) =>
+      send({
+        id,
+        result: {
+          ok: false,
+          error: {
+            code: 'rate_limited',
+            message: 'The station is busy with other connections; try again shortly.',
+          },
+        },
+      });
     ws.on('message', (data, isBinary) => {
-      const now = Date.now();
-      tokens = Math.min(rate * 2, tokens + ((now - refilledAt) / 1000) * rate);
-      refilledAt = now;
-      const overBudget = tokens < 1;
+      const overBudget = !bucket.has();
       let frame: Partial<ClientFrame>;
       try {
         if (isBinary) throw new Error('binary');
@@ -250,7 +457,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
           if (++malformedOverBudget > rate * 4) ws.close(1008, 'rate limit exceeded');
           return;
         }
-        tokens -= 1;
+        bucket.take();
         send({ id: -1, result: { ok: false, error: { code: 'bad_request', message: 'Malformed frame.' } } });
         return;
       }
@@ -262,12 +469,45 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
         });
         return;
       }
-      tokens -= 1;
-      void opts.host
-        .handle(frame.channel, frame.request, { shell: 'web', peer })
-        .then((result) => send({ id, result }));
+      bucket.take();
+      const run = () =>
+        opts.host
+          .handle(frame.channel, frame.request, { shell: 'web', peer })
+          // handle() never rejects; should it ever, the client still gets an answer and the slot is freed
+          .then(
+            (result) => send({ id, result }),
+            () =>
+              send({
+                id,
+                result: { ok: false, error: { code: 'internal', message: 'The station did not answer.' } },
+              }),
+          );
+      if (own) {
+        void run();
+        return;
+      }
+      if (!globalBucket.has() || queued >= MAX_QUEUED) {
+        notice(
+          'busy',
+          'web shell: the station is busy; requests of other connections are refused for a while.',
+        );
+        busy(id);
+        return;
+      }
+      globalBucket.take();
+      if (waiting.jobs.length === 0) turns.push(waiting);
+      waiting.jobs.push(run);
+      queued++;
+      schedulePump();
     });
-    ws.on('close', () => clients.delete(ws));
+    ws.on('close', () => {
+      clients.delete(ws);
+      // its waiting requests are dropped: nobody would read their answers
+      queued -= waiting.jobs.length;
+      waiting.jobs.length = 0;
+      const at = turns.indexOf(waiting);
+      if (at >= 0) turns.splice(at, 1);
+    });
     ws.on('error', (err) => {
       // Oversized frames end up here (ws closes with 1009); the station keeps serving others.
       log(`websocket ${peer}: ${err.message}`);
@@ -298,9 +538,12 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   port = typeof address === 'object' && address ? address.port : port;
   const hostForUrl = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
 
+  const url = `${scheme}://${hostForUrl}:${port}/`;
   return {
-    url: `http://${hostForUrl}:${port}/`,
+    url,
     port,
+    stationKey,
+    stationUrl: `${url}#token=${stationKey}`,
     async close() {
       offEvents();
       for (const ws of clients.keys()) ws.terminate();
