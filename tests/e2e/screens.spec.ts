@@ -46,7 +46,11 @@ for (const theme of ['dark', 'light'] as Theme[]) {
       await station.open('/#/settings');
       await expect(page.getByTestId('connection-form')).toBeVisible();
       await expect(page.getByTestId('secret-warning')).toBeVisible();
+      // settings changes need a signed-in nurse (#21): refused anonymously, saved once signed in
       await page.getByTestId('retention-days').fill('14');
+      await page.getByTestId('retention-save').click();
+      await expect(page.getByTestId('retention-message')).toContainText(/Sign in before changing/);
+      await station.signIn('Li Na');
       await page.getByTestId('retention-save').click();
       await expect(page.getByTestId('retention-message')).toContainText(/saved/i);
       await page.getByTestId('retention-days').fill('0');

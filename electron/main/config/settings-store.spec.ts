@@ -184,6 +184,19 @@ describe('settings store', () => {
     }
   });
 
+  // Review of #21: an environment override to another server got the saved password.
+  it('gives an environment override that points elsewhere no saved password', () => {
+    make(encryptingStore()).updateConnection(connection());
+    const moved = make(encryptingStore(), {
+      env: { NURSE_STATION_RW_URL: 'postgres://root@rw.ward3:15432/dev' },
+    });
+    expect(moved.get().connection.risingwave).toMatchObject({ port: 15432, password: '' });
+    const same = make(encryptingStore(), {
+      env: { NURSE_STATION_RW_URL: 'postgres://root@rw.ward3:4566/other' },
+    });
+    expect(same.get().connection.risingwave).toMatchObject({ database: 'other', password: RW_PW });
+  });
+
   it('moves a connection that has no stored password without asking for one', () => {
     const store = make(encryptingStore());
     const none = connection();

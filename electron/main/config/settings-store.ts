@@ -294,7 +294,12 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
       port: o.port ?? f.port,
       user: o.user ?? f.user,
       database: o.database ?? f.database,
-      password: o.password ?? password(key),
+      // an override that points elsewhere gets no saved password: it belongs to the saved server
+      password:
+        o.password ??
+        (PASSWORD_BOUND_TO.every((field) => o[field] === undefined || o[field] === f[field])
+          ? password(key)
+          : ''),
     };
   }
 

@@ -512,6 +512,25 @@ describe('StationCore: nothing raised is dropped by a store outage', () => {
     expect(outbox.size()).toBe(0);
   });
 
+  // Review of #21: one alert the store refuses blocked everything queued behind it and flapped health.
+  it('lets an alert the store refuses leave the outbox, and writes the rest', async () => {
+    const { vitals, core, store, outbox, events } = await setup({ record: false });
+    const upsert = store.upsertAlerts.bind(store);
+    store.upsertAlerts = async (alerts) => {
+      await upsert(alerts.filter((a) => a.alertId !== 'bad'));
+      if (alerts.some((a) => a.alertId === 'bad'))
+        throw Object.assign(new Error('1 of 2 alerts were not stored'), { code: 'internal' });
+    };
+    const loss = (id: string) => alert(id, 'P001', { alertType: 'signal_loss', alertDetail: 'No data' });
+    vitals.emitAlerts([loss('bad'), loss('s1')]);
+    await core.flushStoreWrites();
+    vitals.emitAlerts([loss('s2')]);
+    await core.flushStoreWrites();
+    expect([...store.rows.keys()].sort()).toEqual(['s1', 's2']);
+    expect(outbox.size()).toBe(0);
+    expect(events.filter((e) => e.event === 'health:changed')).toEqual([]);
+  });
+
   it('writes what a station left in its outbox when it starts again', async () => {
     const outbox = createSqliteAlertOutbox(openStationDatabase(':memory:'));
     const first = await setup({ record: false, outbox });
@@ -576,6 +595,29 @@ describe('StationCore: acknowledgements of alerts the store does not have yet', 
     }
     expect(cache.unsynced()).toEqual([]);
     expect(store.rows.get('ghost')!.status).toBe('confirmed');
+  });
+
+  // Review of #21: under back-off a later resolve overtook the confirm of the same alert.
+  it('keeps the acknowledgements of one alert in order while the first backs off', async () => {
+    const { vitals, core, cache, store, clock } = await setup({ record: false });
+    vitals.emitAlerts([alert('ghost')]);
+    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' });
+    for (let s = 0; s < 35; s++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    await core.handlers['session:sign-in']({ nurse: 'Bea' });
+    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'resolve' });
+    store.rows.set('ghost', alert('ghost'));
+    for (let s = 0; s < 40 && cache.unsynced().length > 0; s++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    const applied = store.attempts
+      .filter((a) => a.kind !== 'not_yet')
+      .map((a) => `${a.req.action}:${a.kind}`);
+    expect(applied).toEqual(['confirm:applied', 'resolve:applied']);
+    expect(store.rows.get('ghost')).toMatchObject({ status: 'resolved', handleBy: 'Bea' });
   });
 
   it('audits the first attempt that reaches the store, not one that found it unreachable', async () => {

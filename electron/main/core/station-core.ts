@@ -48,6 +48,8 @@ export interface ThresholdAuditEntry {
 /** A settings change as audited: the sections' views before and after (no passwords in them). */
 export interface SettingsAuditEntry {
   section: 'connection' | 'notifications' | 'ackRetentionDays';
+  /** a request is audited before it is applied, then its outcome */
+  outcome: 'requested' | 'applied' | 'refused';
   nurse: string;
   stationId: string;
   at: number;
@@ -327,10 +329,16 @@ export class StationCore {
   }
 
   private async syncPass(): Promise<void> {
+    const held = new Set<string>();
     for (const record of this.deps.cache.unsynced()) {
       if (this.stopped) return;
+      // An alert's acknowledgements go in order: one waiting holds back the later ones of its alert.
+      if (held.has(record.alertId)) continue;
       const backoff = this.notYet.get(record.ackId);
-      if (backoff && this.deps.clock.monotonic() < backoff.nextAt) continue;
+      if (backoff && this.deps.clock.monotonic() < backoff.nextAt) {
+        held.add(record.alertId);
+        continue;
+      }
       let result;
       try {
         result = await this.deps.alerts.transition({
@@ -356,6 +364,7 @@ export class StationCore {
         this.emit('alerts:changed', [result.alert]);
       } else if (result.kind === 'not_yet') {
         this.backOff(record, backoff);
+        held.add(record.alertId);
       } else if (this.isOwnEarlierWrite(record, result.current)) {
         // A crash between the store's commit and our bookkeeping: it is ours, count it once.
         this.deps.cache.markSynced(record.ackId, this.deps.clock.now());
@@ -478,24 +487,43 @@ export class StationCore {
   ): Promise<SettingsView> {
     const nurse = this.nurse;
     if (!nurse) throw new StationError('unauthorized', 'Sign in before changing the station settings.');
-    const before = this.deps.settings.view();
-    const after = await apply();
     const pick = (v: SettingsView) =>
       section === 'connection'
         ? v.connection
         : section === 'notifications'
           ? v.notifications
           : { ackRetentionDays: v.ackRetentionDays };
-    this.deps.auditSettings?.({
-      section,
-      nurse,
-      stationId: this.deps.info.stationId,
-      at: this.deps.clock.now(),
-      before: pick(before),
-      after: { ...pick(after), ...extra },
-    });
+    const before = pick(this.deps.settings.view());
+    const entry = { section, nurse, stationId: this.deps.info.stationId, before };
+    // The request is audited before it is applied: a change nobody could record is not made.
+    try {
+      this.deps.auditSettings?.({ ...entry, at: this.deps.clock.now(), outcome: 'requested', after: extra });
+    } catch (err) {
+      this.log('error', `settings audit failed: ${(err as Error).message}`);
+      throw new StationError(
+        'unavailable',
+        'The change could not be recorded on this station, so it was not made. Try again, and tell IT.',
+      );
+    }
+    let after: SettingsView;
+    try {
+      after = await apply();
+    } catch (err) {
+      this.recordSettingsOutcome({ ...entry, outcome: 'refused', after: { error: (err as Error).message } });
+      throw err;
+    }
+    this.recordSettingsOutcome({ ...entry, outcome: 'applied', after: { ...pick(after), ...extra } });
     this.log('info', `settings changed (${section})`);
     return after;
+  }
+
+  private recordSettingsOutcome(e: Omit<SettingsAuditEntry, 'at'>): void {
+    try {
+      this.deps.auditSettings?.({ ...e, at: this.deps.clock.now() });
+    } catch (err) {
+      // the 'requested' row already names who asked
+      this.log('error', `settings audit of the outcome failed: ${(err as Error).message}`);
+    }
   }
 
   // ---- thresholds --------------------------------------------------------------------------
@@ -578,7 +606,18 @@ export class StationCore {
     this.storeWrites = this.storeWrites
       .then(async () => {
         for (let batch = outbox.peek(OUTBOX_BATCH); batch.length > 0; batch = outbox.peek(OUTBOX_BATCH)) {
-          await alerts.upsertAlerts(batch);
+          try {
+            await alerts.upsertAlerts(batch);
+          } catch (err) {
+            // Unreachable: keep all queued. Refused (the store answered, wrote the valid ones and named
+            // the rest, e.g. a device's over-long patient id): retrying forever would block every alert
+            // queued behind them and flap the store's health, so they leave the outbox, logged.
+            if ((err as { code?: unknown }).code === 'unavailable') throw err;
+            this.log(
+              'error',
+              `the alert store refused queued alerts; dropped from the outbox: ${(err as Error).message}`,
+            );
+          }
           outbox.remove(batch.map((a) => a.alertId));
         }
       })

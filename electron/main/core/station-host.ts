@@ -68,13 +68,22 @@ function thresholdAudit(db: Database): (e: ThresholdAuditEntry) => void {
 /** Who changed which setting, and from what to what (never a password: the views hold none). */
 function settingsAudit(db: Database): (e: SettingsAuditEntry) => void {
   db.exec(`CREATE TABLE IF NOT EXISTS settings_audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, nurse TEXT NOT NULL,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, outcome TEXT NOT NULL, nurse TEXT NOT NULL,
     station_id TEXT NOT NULL, at INTEGER NOT NULL, before_json TEXT NOT NULL, after_json TEXT NOT NULL)`);
   const insert = db.prepare(
-    'INSERT INTO settings_audit (section, nurse, station_id, at, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)',
+    `INSERT INTO settings_audit (section, outcome, nurse, station_id, at, before_json, after_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   return (e) =>
-    insert.run(e.section, e.nurse, e.stationId, e.at, JSON.stringify(e.before), JSON.stringify(e.after));
+    insert.run(
+      e.section,
+      e.outcome,
+      e.nurse,
+      e.stationId,
+      e.at,
+      JSON.stringify(e.before),
+      JSON.stringify(e.after),
+    );
 }
 
 function settingsPort(store: SettingsStore): SettingsPort {

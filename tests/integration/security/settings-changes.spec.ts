@@ -132,13 +132,24 @@ describe('Security: settings changes', () => {
     const db = new Database(join(station.dataDir, 'station.sqlite'), { readonly: true });
     try {
       const rows = db
-        .prepare('SELECT section, nurse, before_json, after_json FROM settings_audit ORDER BY seq')
-        .all() as { section: string; nurse: string; before_json: string; after_json: string }[];
-      expect(rows.map((r) => [r.section, r.nurse])).toEqual([
-        ['connection', 'IT Admin'],
-        ['connection', 'Li Na'],
+        .prepare('SELECT section, outcome, nurse, before_json, after_json FROM settings_audit ORDER BY seq')
+        .all() as {
+        section: string;
+        outcome: string;
+        nurse: string;
+        before_json: string;
+        after_json: string;
+      }[];
+      expect(rows.map((r) => [r.section, r.outcome, r.nurse])).toEqual([
+        ['connection', 'requested', 'IT Admin'],
+        ['connection', 'applied', 'IT Admin'],
+        ['connection', 'requested', 'Li Na'], // the move without the password: refused, and on record
+        ['connection', 'refused', 'Li Na'],
+        ['connection', 'requested', 'Li Na'],
+        ['connection', 'applied', 'Li Na'],
       ]);
-      const last = JSON.parse(rows[1]!.after_json) as {
+      expect(rows[3]!.after_json).toMatch(/Enter the RisingWave password again/);
+      const last = JSON.parse(rows[5]!.after_json) as {
         risingwave: { port: number };
         risingwavePasswordTyped: boolean;
       };
