@@ -47,6 +47,8 @@ for (const theme of ['dark', 'light'] as Theme[]) {
       await expect(page.getByTestId('connection-form')).toBeVisible();
       await expect(page.getByTestId('secret-warning')).toBeVisible();
       // settings changes need a signed-in nurse (#21): refused anonymously, saved once signed in
+      await expect(page.getByTestId('sign-in-button').or(page.getByTestId('sign-out-button'))).toBeVisible();
+      await station.signOut(); // the station is shared: an earlier test may have signed someone in
       await page.getByTestId('retention-days').fill('14');
       await page.getByTestId('retention-save').click();
       await expect(page.getByTestId('retention-message')).toContainText(/Sign in before changing/);
