@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkRisingWaveStatement } from '../electron/main/adapters/risingwave/risingwave-sql-rules';
+import {
+  checkRisingWaveStatement,
+  PROJECT_TABLE_PRIMARY_KEYS,
+} from '../electron/main/adapters/risingwave/risingwave-sql-rules';
 import { RISINGWAVE_SQL } from '../electron/main/adapters/risingwave/risingwave-vitals-source';
 import { checkRisingWaveScript, sinkTargetProblem } from './risingwave-dialect';
 
@@ -124,9 +127,167 @@ describe('RisingWave dialect gate', () => {
 
   describe('the sink never deletes a nurse-handled alert', () => {
     it('keeps ignore_delete, and the gate knows it is valid only as true/false', () => {
-      const sink = checkRisingWaveScript(script, VALUES).find((s) => s.statement.object?.kind === 'SINK');
+      const sink = checkRisingWaveScript(script, VALUES).find(
+        (s) => s.statement.object?.name === 'alerts_mysql_sink',
+      );
       expect(sink?.statement.text).toContain("ignore_delete = 'true'");
       expect(sink?.statement.text).not.toMatch(/force_append_only/);
+    });
+  });
+
+  describe('problem 4: the Kafka sink (push path to the stations)', () => {
+    const kafkaSink = () =>
+      checkRisingWaveScript(script, VALUES).find((s) => s.statement.object?.name === 'alerts_kafka_sink');
+    const sink = (withOpts: string, tail = ' FORMAT UPSERT ENCODE JSON') =>
+      "CREATE SINK IF NOT EXISTS s FROM alerts WITH (connector = 'kafka', " +
+      `properties.bootstrap.server = 'k:9092', topic = 'nurse_station_alerts'${withOpts})${tail}`;
+    const pk = ", primary_key = 'alert_id'";
+
+    it("accepts the file's sink: upsert JSON keyed by alert_id, utc_string times, no deletes, no backfill", () => {
+      const found = kafkaSink();
+      expect(found?.problems).toEqual([]);
+      const text = found!.statement.text;
+      expect(text).toContain("topic = 'nurse_station_alerts'");
+      expect(text).toContain("properties.bootstrap.server = 'kafka:19092'");
+      expect(text).toContain("primary_key = 'alert_id'");
+      expect(text).toContain("snapshot = 'false'");
+      // ignore_delete and the time format live in the FORMAT clause, where RisingWave reads them
+      expect(text).toMatch(
+        /\) FORMAT UPSERT ENCODE JSON \(\s*timestamptz\.handling\.mode = 'utc_string',\s*ignore_delete = 'true'\s*\)$/,
+      );
+    });
+
+    it('accepts the plain form of the brief and the legacy type syntax', () => {
+      expect(checkRisingWaveStatement(sink(pk))).toEqual([]);
+      expect(
+        checkRisingWaveStatement(
+          sink(
+            `${pk}, snapshot = 'false'`,
+            " FORMAT UPSERT ENCODE JSON (timestamptz.handling.mode = 'milli')",
+          ),
+        ),
+      ).toEqual([]);
+      expect(checkRisingWaveStatement(sink(`${pk}, type = 'upsert', ignore_delete = 'true'`, ''))).toEqual(
+        [],
+      );
+    });
+
+    it('rejects unknown and invalid options (RisingWave would ignore a misspelt key silently)', () => {
+      const servers = checkRisingWaveStatement(
+        "CREATE SINK s FROM alerts WITH (connector = 'kafka', properties.bootstrap.servers = 'k:9092', " +
+          "topic = 't', primary_key = 'alert_id') FORMAT UPSERT ENCODE JSON",
+      );
+      expect(servers).toEqual([
+        "kafka sink: unknown option properties.bootstrap.servers (RisingWave's Kafka sink would silently ignore it)",
+        'kafka sink: missing required option properties.bootstrap.server',
+      ]);
+      expect(checkRisingWaveStatement(sink(`${pk}, properties.enable.idempotance = 'true'`))).toEqual([
+        "kafka sink: unknown option properties.enable.idempotance (RisingWave's Kafka sink would silently ignore it)",
+      ]);
+      expect(checkRisingWaveStatement(sink(`${pk}, properties.enable.idempotence = 'True'`))).toEqual([
+        "kafka sink: properties.enable.idempotence must be 'true' or 'false' (lower case)",
+      ]);
+      expect(checkRisingWaveStatement(sink(`${pk}, properties.compression.codec = 'brotli'`))).toHaveLength(
+        1,
+      );
+      expect(
+        checkRisingWaveStatement(sink(pk, " FORMAT UPSERT ENCODE JSON (timestamptz.handling.mode = 'iso')")),
+      ).toEqual([
+        'kafka sink: timestamptz.handling.mode must be utc_string, utc_without_suffix, micro, milli',
+      ]);
+      expect(
+        checkRisingWaveStatement(sink(pk, " FORMAT UPSERT ENCODE JSON (ignore_deletes = 'true')")),
+      ).toEqual([
+        'kafka sink: unknown ENCODE JSON option ignore_deletes (RisingWave would silently ignore it)',
+      ]);
+      expect(checkRisingWaveStatement(sink(pk, ' FORMAT UPSERT ENCODE BYTES'))).toEqual([
+        'kafka sink: FORMAT UPSERT ENCODE BYTES is not accepted for a Kafka sink',
+      ]);
+    });
+
+    it("rejects FORMAT UPSERT without primary_key (RisingWave does not take the view's key)", () => {
+      expect(checkRisingWaveStatement(sink(''))).toEqual([
+        'kafka sink: FORMAT UPSERT needs primary_key (RisingWave does not derive it from the view)',
+      ]);
+      expect(checkRisingWaveStatement(sink(", type = 'upsert'", ''))).toEqual([
+        'kafka sink: FORMAT UPSERT needs primary_key (RisingWave does not derive it from the view)',
+      ]);
+      // an append-only sink needs no key
+      expect(
+        checkRisingWaveStatement(sink('', " FORMAT PLAIN ENCODE JSON (force_append_only = 'true')")),
+      ).toEqual([]);
+    });
+
+    it('rejects ignore_delete in WITH next to FORMAT (ignored there), and other contradictions', () => {
+      expect(checkRisingWaveStatement(sink(`${pk}, ignore_delete = 'true'`))).toEqual([
+        "kafka sink: ignore_delete in WITH is ignored when FORMAT … ENCODE … is given; write it as FORMAT UPSERT ENCODE JSON (ignore_delete = '…')",
+      ]);
+      expect(
+        checkRisingWaveStatement(
+          sink(pk, " FORMAT UPSERT ENCODE JSON (ignore_delete = 'true', force_append_only = 'true')"),
+        ),
+      ).toEqual([
+        'kafka sink: force_append_only is an alias of ignore_delete, only one of them can be given',
+      ]);
+      expect(
+        checkRisingWaveStatement(sink(pk, " FORMAT DEBEZIUM ENCODE JSON (ignore_delete = 'true')")),
+      ).toEqual(['kafka sink: a debezium (retract) sink does not take ignore_delete']);
+      expect(checkRisingWaveStatement(sink(pk, ''))).toEqual([
+        'kafka sink: missing FORMAT … ENCODE … (or the legacy type = …)',
+      ]);
+    });
+  });
+
+  describe("ward scoping: the ward_beds table and the stations' batch statements", () => {
+    it('accepts the ward queries, DML and an index in the forms the stations send', () => {
+      const ward = [
+        'SELECT v.patient_id, b.bed_id, v.device_id, v.measure_time, v.heart_rate, v.blood_oxygen, v.blood_glucose ' +
+          'FROM ward_beds b LEFT JOIN patient_latest_vitals v ON v.patient_id = b.patient_id ' +
+          'WHERE b.ward_id = $1::varchar ORDER BY b.bed_id LIMIT 2000',
+        'SELECT a.alert_id, a.patient_id, a.device_id, a.alert_time, a.alert_type, a.alert_detail, a.alert_level, ' +
+          'a.heart_rate, a.blood_oxygen, a.blood_glucose FROM alerts a JOIN ward_beds b ON b.patient_id = a.patient_id ' +
+          'WHERE b.ward_id = $1::varchar AND a.alert_time >= $2::timestamptz ORDER BY a.alert_time, a.alert_id LIMIT 500',
+        'SELECT bed_id, ward_id, patient_id, updated_at, updated_by FROM ward_beds WHERE ward_id = $1::varchar ' +
+          'ORDER BY bed_id LIMIT 2000',
+        'DELETE FROM ward_beds WHERE bed_id = $1::varchar',
+        'UPDATE ward_beds SET ward_id = $2::varchar, patient_id = $3::varchar, updated_at = $4::timestamptz, ' +
+          'updated_by = $5::varchar WHERE bed_id = $1::varchar RETURNING bed_id',
+        'INSERT INTO ward_beds (bed_id, ward_id, patient_id, updated_at, updated_by) ' +
+          'VALUES ($1::varchar, $2::varchar, $3::varchar, $4::timestamptz, $5::varchar)',
+        'FLUSH',
+        'CREATE INDEX IF NOT EXISTS ward_beds_by_ward ON ward_beds (ward_id)',
+      ];
+      for (const sql of ward) expect(checkRisingWaveStatement(sql), sql).toEqual([]);
+    });
+
+    it('rejects an UPDATE of a primary key (RisingWave: "update modifying the PK column is unsupported")', () => {
+      expect(
+        checkRisingWaveStatement('UPDATE ward_beds SET bed_id = $2::varchar WHERE bed_id = $1::varchar'),
+      ).toEqual([expect.stringContaining('UPDATE ward_beds SET bed_id: RisingWave refuses')]);
+      expect(
+        checkRisingWaveStatement(
+          'UPDATE public.patient_thresholds SET (updated_by, patient_id) = ($2::varchar, $3::varchar) WHERE patient_id = $1::varchar',
+        ),
+      ).toHaveLength(1);
+      // comparing the key in WHERE or naming it in RETURNING is fine
+      expect(
+        checkRisingWaveStatement(
+          'UPDATE ward_beds SET patient_id = NULL WHERE bed_id = $1::varchar RETURNING bed_id',
+        ),
+      ).toEqual([]);
+    });
+
+    it('knows the primary keys of exactly the tables risingwave.sql creates', () => {
+      const tables = checkRisingWaveScript(script, VALUES)
+        .map((s) => s.statement)
+        .filter((s) => s.object?.kind === 'TABLE');
+      const keys = new Map(
+        tables.map((t) => [
+          t.object!.name,
+          [...t.text.matchAll(/^\s*(\w+) \w+ PRIMARY KEY\b/gm)].map((m) => m[1]),
+        ]),
+      );
+      expect(keys).toEqual(new Map([...PROJECT_TABLE_PRIMARY_KEYS].map(([t, k]) => [t, [...k]])));
     });
   });
 

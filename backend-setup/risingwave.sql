@@ -8,13 +8,15 @@
 --   ${WARD_TIME_ZONE}    IANA zone of the ward, e.g. Europe/Berlin: how measure_time without offset is read
 --   ${MYSQL_JDBC_URL}    e.g. jdbc:mysql://mysql:3306/nurse_station?connectionTimeZone=UTC
 --   ${MYSQL_USER}, ${MYSQL_PASSWORD}
+-- Fixed names: the source reads topic vital_signs, the Kafka sink writes topic nurse_station_alerts
+-- (backend:setup creates both, backend-setup/setup-steps.ts).
 --
 -- Statements: separated by a line that holds only "-- ;;". A naive split on ";" + newline gives the
 -- same statements too (no other line ends in a semicolon), with some comment-only chunks to skip.
 -- Every statement is idempotent (IF NOT EXISTS); run them in file order.
 --
--- Needs RisingWave >= 2.8.0: the sink's ignore_delete on an upsert sink (see the sink at the end) is
--- refused before that. Its target must be MySQL 8.0+ (see the sink and backend-setup/README.md).
+-- Needs RisingWave >= 2.8.0: both sinks at the end set ignore_delete on an upsert sink, which is
+-- refused before that. The MySQL sink's target must be MySQL 8.0+ (see it and backend-setup/README.md).
 -- Every statement passes the RisingWave dialect gate (electron/main/adapters/risingwave/
 -- risingwave-sql-rules.ts, run by backend-setup/risingwave-dialect.spec.ts); docs/risingwave-compat.md
 -- lists each construct with the RisingWave test or page that shows it is accepted.
@@ -74,6 +76,25 @@ CREATE TABLE IF NOT EXISTS patient_thresholds (
 );
 -- ;;
 
+-- Which patient lies in which bed of which ward: the stations' ward scoping. A table, not a
+-- materialized view: its rows come from people (each station's Settings, by INSERT, UPDATE and
+-- DELETE), not from the stream, and no streaming job reads it, so moving a patient changes only what
+-- the stations' next batch queries return (ward_id = $1 joined on patient_id to patient_latest_vitals,
+-- alerts and patient_vitals_1min) and never re-judges an alert. One row per bed, patient_id NULL for
+-- an empty bed. RisingWave specifics the writers rely on (docs/risingwave-compat.md): an INSERT of an
+-- existing bed_id overwrites that row instead of failing, an UPDATE cannot change bed_id, and a write
+-- is seen by the next read only after FLUSH.
+-- No index on ward_id: one row per bed is a few thousand rows at most, a scan per query is cheap, and
+-- a RisingWave index is one more streaming job to keep.
+CREATE TABLE IF NOT EXISTS ward_beds (
+  bed_id VARCHAR PRIMARY KEY,
+  ward_id VARCHAR,
+  patient_id VARCHAR,
+  updated_at TIMESTAMPTZ,
+  updated_by VARCHAR
+);
+-- ;;
+
 -- Validated readings. Twin: parseReading (shared/engine/parse-reading.ts): ids of 1-64 letters, digits,
 -- _ . : - ; heart rate an integer 0-350; SpO2 0-100; glucose 0-60; JSON numbers only; measure_time a
 -- real date from 2000 on and at most 1 day ahead of the time RisingWave reads it.
@@ -117,7 +138,7 @@ WHERE patient_id IS NOT NULL
 -- A process-time temporal join, not a regular LEFT JOIN: editing a patient's limits then applies to
 -- readings from now on, exactly like AlertEngine.setThresholds. A regular join would re-evaluate the
 -- past on every edit, retracting alerts from the views the stations read (the MySQL sink ignores
--- deletes, see the sink, so MySQL would keep them, but the stations' feed and MySQL would disagree).
+-- deletes, see it, so MySQL would keep them, but the stations' feed and MySQL would disagree).
 CREATE VIEW IF NOT EXISTS vital_checks AS
 SELECT
   r.patient_id,
@@ -186,8 +207,8 @@ WHERE w.heart_rate - f.first_hr >= 20 AND f.first_spo2 - w.blood_oxygen >= 5;
 -- (rewriting the row, same alert_id), the engine the first one it received.
 -- Grows with the number of alerts and has no retention filter on purpose: the stations read their
 -- alert feed from here. A row that does leave it (a late reading becomes a 10-minute window's first reading
--- and a level-2 alert no longer holds, see trend_checks) is NOT deleted from MySQL: the sink ignores
--- deletes (see the sink).
+-- and a level-2 alert no longer holds, see trend_checks) is NOT deleted from MySQL nor from the Kafka
+-- topic: both sinks ignore deletes (see them).
 CREATE MATERIALIZED VIEW IF NOT EXISTS alerts AS
 SELECT
   md5(patient_id || '|' || alert_type || '|' || extract(epoch FROM bucket)::bigint::varchar) AS alert_id,
@@ -327,5 +348,46 @@ WITH (
   table.name = 'alerts',
   type = 'upsert',
   primary_key = 'alert_id',
+  ignore_delete = 'true'
+);
+-- ;;
+
+-- Alerts pushed into the Kafka topic nurse_station_alerts: the stations' sub-second path. A station
+-- consumes the topic for new alerts (electron/main/adapters/kafka/kafka-alert-feed.ts) and still polls
+-- `alerts` over SQL for the history and whenever Kafka is out of reach; MySQL stays the record of the
+-- nurses' handling. One message per alert and per change of it, keyed by alert_id, the same rows the
+-- MySQL sink writes.
+--
+-- Message (RisingWave's upsert JSON sink, docs/risingwave-compat.md has the sources and an example):
+--   key    {"alert_id":"<32 hex digits>"}, a JSON object of the primary_key column
+--   value  a JSON object of the view's ten columns, keys in alphabetical order, no spaces
+--          varchar -> string, int -> number (135), double precision -> number written with a
+--          fraction (97.0, 5.4), NULL -> null, alert_time -> "2026-12-07T10:00:12.345000Z" (UTC,
+--          always 6 fraction digits, from timestamptz.handling.mode = 'utc_string')
+-- The Kafka message has no headers, and its timestamp is the time of sending.
+--
+-- In FORMAT ... ENCODE JSON (...), not in WITH: with the FORMAT syntax RisingWave reads ignore_delete
+-- (and type, force_append_only) only there and silently ignores them in WITH.
+-- ignore_delete = 'true': never a tombstone (a message with the key and no value), as in MySQL. An
+-- alert that leaves `alerts` (see the view) stays in the topic with its last value, a changed alert
+-- is a new message with the same key (an upsert sink's UPDATE sends only the new row).
+-- snapshot = 'false': the sink starts with the changes made after it was created. With the default it
+-- would first push every alert already in the view, so adding it to a running installation would
+-- hand the stations its whole history as new alerts.
+-- properties.enable.idempotence = 'true': a retried send cannot land after a later one, so the last
+-- message of a key, the one compaction keeps, is the alert's newest version.
+-- The topic must exist before the sink writes: CREATE SINK only asks the broker for the topic's
+-- metadata and does not look at the answer. backend:setup creates it with cleanup.policy
+-- compact,delete (backend-setup/setup-steps.ts).
+CREATE SINK IF NOT EXISTS alerts_kafka_sink FROM alerts
+WITH (
+  connector = 'kafka',
+  properties.bootstrap.server = '${KAFKA_BOOTSTRAP}',
+  topic = 'nurse_station_alerts',
+  primary_key = 'alert_id',
+  snapshot = 'false',
+  properties.enable.idempotence = 'true'
+) FORMAT UPSERT ENCODE JSON (
+  timestamptz.handling.mode = 'utc_string',
   ignore_delete = 'true'
 );

@@ -42,7 +42,7 @@ export class UsageError extends Error {
 export const HELP = `Usage: npm run backend:setup -- [options]
 
 Prepares the backend of connected mode; safe to run again (every step is idempotent).
-Steps, in order: kafka (topic vital_signs), mysql (database + backend-setup/mysql.sql),
+Steps, in order: kafka (topics vital_signs and nurse_station_alerts), mysql (database + backend-setup/mysql.sql),
 risingwave (backend-setup/risingwave.sql: source, views, sink into MySQL).
 
   --only kafka,mysql,risingwave   run only these steps

@@ -1,7 +1,7 @@
 // The three steps of `npm run backend:setup`. Each returns one line for the administrator and never
 // throws: a failure is described with what to do about it, without passwords or SQL text.
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type ConfigResourceTypes } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
 import pg from 'pg';
@@ -71,7 +71,114 @@ export function describeKafkaError(err: unknown, cfg: SetupConfig['kafka']): str
   return `Kafka at ${at} failed: ${text.slice(0, 200)}`;
 }
 
-export async function runKafkaStep(cfg: SetupConfig['kafka']): Promise<StepOutcome> {
+/** A topic the Kafka step makes sure of. */
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+  /** topic-level settings for a new topic (an existing topic is left as it is) */
+  configEntries?: { name: string; value: string }[];
+  /** said in the line when the topic is created, e.g. "compacted" */
+  note?: string;
+}
+
+/** The topic risingwave.sql reads (CREATE SOURCE vital_signs). */
+export const VITAL_SIGNS_TOPIC = 'vital_signs';
+/** The topic risingwave.sql's Kafka sink writes (CREATE SINK alerts_kafka_sink). */
+export const ALERTS_TOPIC = 'nurse_station_alerts';
+
+// The alert topic holds RisingWave's upsert sink: one key (alert_id) per alert, a new message whenever
+// the alert changes, never a tombstone (ignore_delete). compact: Kafka keeps at least the newest message
+// of every key, so the topic never holds more than one version per alert for long. delete with
+// retention.ms: an alert older than 7 days leaves the topic too, so it does not grow with the history
+// the way the `alerts` view and MySQL do; the stations read it for new alerts only (from its end) and
+// take the history from RisingWave and MySQL. segment.ms: compaction and retention act on closed
+// segments only, and this topic is far too small to fill the default 1 GiB one, so segments close daily.
+export const ALERTS_TOPIC_CONFIG = [
+  { name: 'cleanup.policy', value: 'compact,delete' },
+  { name: 'retention.ms', value: String(7 * 24 * 3_600_000) },
+  { name: 'segment.ms', value: String(24 * 3_600_000) },
+];
+
+/**
+ * The topics of a setup: the readings topic and, for the deployment of risingwave.sql (the one that
+ * reads vital_signs), the topic of its Kafka sink with the same partitions and replication. A setup
+ * aimed at another readings topic (the integration tests') prepares only that one.
+ */
+export function kafkaTopics(cfg: SetupConfig['kafka']): TopicSpec[] {
+  const readings = { topic: cfg.topic, partitions: cfg.partitions, replicationFactor: cfg.replicationFactor };
+  if (cfg.topic !== VITAL_SIGNS_TOPIC) return [readings];
+  return [
+    readings,
+    {
+      topic: ALERTS_TOPIC,
+      partitions: cfg.partitions,
+      replicationFactor: cfg.replicationFactor,
+      configEntries: ALERTS_TOPIC_CONFIG,
+      note: 'compacted',
+    },
+  ];
+}
+
+type KafkaAdmin = ReturnType<Kafka['admin']>;
+
+// ConfigResourceTypes.TOPIC. Not imported as a value: kafkajs is CommonJS, and under `tsx` (npm run
+// backend:setup) Node's ESM loader does not see that enum among its named exports.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
+
+/** Creates one topic if it is missing; the phrase for the step's line. */
+async function ensureTopic(admin: KafkaAdmin, spec: TopicSpec, existing: string[]): Promise<string> {
+  const asked = `${spec.partitions} partitions, replication ${spec.replicationFactor}${spec.note ? `, ${spec.note}` : ''}`;
+  if (!existing.includes(spec.topic)) {
+    try {
+      const created = await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: spec.topic,
+            numPartitions: spec.partitions,
+            replicationFactor: spec.replicationFactor,
+            ...(spec.configEntries ? { configEntries: spec.configEntries } : {}),
+          },
+        ],
+      });
+      if (created) return `topic ${spec.topic} created (${asked})`;
+      // created by someone else between the two calls: report it like any existing topic
+    } catch (err) {
+      if (!/TOPIC_ALREADY_EXISTS/i.test(chainText(err))) throw err;
+      return `topic ${spec.topic} already present`;
+    }
+  }
+  const meta = await admin.fetchTopicMetadata({ topics: [spec.topic] });
+  const partitions = meta.topics[0]?.partitions.length ?? 0;
+  const notes: string[] = [];
+  if (partitions < spec.partitions)
+    notes.push(`it has fewer than the ${spec.partitions} asked for, left unchanged`);
+  const policy = spec.configEntries?.find((e) => e.name === 'cleanup.policy')?.value;
+  if (policy) {
+    // A topic made by hand or by a broker's auto-creation is usually not compacted: said, not changed.
+    // (a client without DescribeConfigs rights just gets no note)
+    const current = await admin
+      .describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: TOPIC_RESOURCE, name: spec.topic, configNames: ['cleanup.policy'] }],
+      })
+      .then(
+        (d) => d.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue,
+        () => undefined,
+      );
+    if (current !== undefined && current !== policy)
+      notes.push(
+        `cleanup.policy is ${current}, not ${policy}: left unchanged, set it with kafka-configs --alter`,
+      );
+  }
+  return `topic ${spec.topic} already present (${partitions} partitions${notes.map((n) => `; ${n}`).join('')})`;
+}
+
+export async function runKafkaStep(
+  cfg: SetupConfig['kafka'],
+  topics: readonly TopicSpec[] = kafkaTopics(cfg),
+): Promise<StepOutcome> {
   const kafka = new Kafka({
     clientId: 'nurse-station-setup',
     brokers: cfg.brokers,
@@ -85,37 +192,10 @@ export async function runKafkaStep(cfg: SetupConfig['kafka']): Promise<StepOutco
   try {
     await admin.connect();
     const existing = await admin.listTopics();
-    if (!existing.includes(cfg.topic)) {
-      const created = await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          { topic: cfg.topic, numPartitions: cfg.partitions, replicationFactor: cfg.replicationFactor },
-        ],
-      });
-      if (created) {
-        return {
-          step: 'kafka',
-          ok: true,
-          line: `kafka: topic ${cfg.topic} created (${cfg.partitions} partitions, replication ${cfg.replicationFactor}) at ${at}`,
-        };
-      }
-      // created by someone else between the two calls: report it like any existing topic
-    }
-    const meta = await admin.fetchTopicMetadata({ topics: [cfg.topic] });
-    const partitions = meta.topics[0]?.partitions.length ?? 0;
-    const note =
-      partitions < cfg.partitions
-        ? `; it has fewer than the ${cfg.partitions} asked for, left unchanged`
-        : '';
-    return {
-      step: 'kafka',
-      ok: true,
-      line: `kafka: topic ${cfg.topic} already present (${partitions} partitions${note}) at ${at}`,
-    };
+    const phrases: string[] = [];
+    for (const spec of topics) phrases.push(await ensureTopic(admin, spec, existing));
+    return { step: 'kafka', ok: true, line: `kafka: ${phrases.join('; ')} at ${at}` };
   } catch (err) {
-    const topicExists = /TOPIC_ALREADY_EXISTS/i.test(chainText(err));
-    if (topicExists)
-      return { step: 'kafka', ok: true, line: `kafka: topic ${cfg.topic} already present at ${at}` };
     return { step: 'kafka', ok: false, line: `kafka: FAILED — ${describeKafkaError(err, cfg)}` };
   } finally {
     await admin.disconnect().catch(() => undefined);

@@ -24,6 +24,7 @@ describe('risingwave.sql preparation', () => {
     expect(statements.map((s) => (s.object ? `${s.object.kind} ${s.object.name}` : null))).toEqual([
       'SOURCE vital_signs',
       'TABLE patient_thresholds',
+      'TABLE ward_beds',
       'VIEW vital_readings',
       'VIEW vital_checks',
       'VIEW trend_firsts',
@@ -32,8 +33,9 @@ describe('risingwave.sql preparation', () => {
       'MATERIALIZED VIEW patient_latest_vitals',
       'MATERIALIZED VIEW patient_vitals_1min',
       'SINK alerts_mysql_sink',
+      'SINK alerts_kafka_sink',
     ]);
-    expect(statements.map((s) => s.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(statements.map((s) => s.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('splits exactly like the file\'s own "-- ;;" separator lines', () => {

@@ -17,6 +17,7 @@ export function checkRisingWaveStatement(sql: string): string[] {
   const problems: string[] = [];
   const consumed = new Set<number>(); // tokens read as part of a type name
   checkSessionRules(ts, problems);
+  checkUpdateTargets(ts, problems);
   checkTypedLiterals(ts, problems);
   checkCasts(ts, problems, consumed);
   const create = createTarget(ts);
@@ -176,6 +177,46 @@ function checkSessionRules(ts: Token[], problems: string[]): void {
   const begins = isWord(ts[0], 'BEGIN') || (isWord(ts[0], 'START') && isWord(ts[1], 'TRANSACTION'));
   if (begins && !ts.some((t, i) => isWord(t, 'READ') && isWord(ts[i + 1], 'ONLY')))
     problems.push('only BEGIN READ ONLY transactions are supported');
+}
+
+// ---- UPDATE of a primary key ----------------------------------------------------------------------
+// RisingWave refuses an UPDATE that assigns a primary-key column: "update modifying the PK column is
+// unsupported" (src/frontend/src/binder/update.rs:246-252, e2e_test/batch/basic/dml_basic.slt.part:124);
+// PostgreSQL allows it. The statement alone does not say which columns are keys, so the gate knows the
+// keys of this project's tables (backend-setup/risingwave.sql; risingwave-dialect.spec.ts checks that
+// this list matches the file). Change a key by DELETE and INSERT.
+
+/** Primary-key columns of the tables backend-setup/risingwave.sql creates. */
+export const PROJECT_TABLE_PRIMARY_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['patient_thresholds', ['patient_id']],
+  ['ward_beds', ['bed_id']],
+]);
+
+function checkUpdateTargets(ts: Token[], problems: string[]): void {
+  if (!isWord(ts[0], 'UPDATE') || (ts[1]?.kind !== 'word' && ts[1]?.kind !== 'qident')) return;
+  let n = 1;
+  while (isOp(ts[n + 1], '.') && ts[n + 2]) n += 2; // schema-qualified: the table is the last part
+  const table = ts[n]!.kind === 'word' ? ts[n]!.text.toLowerCase() : ts[n]!.text;
+  const keys = PROJECT_TABLE_PRIMARY_KEYS.get(table);
+  const set = ts.findIndex((t, i) => i > n && isWord(t, 'SET'));
+  if (!keys || set < 0) return;
+  const assigned: string[] = [];
+  let depth = 0;
+  let lhs = true; // inside the target part of an assignment (before its '=')
+  for (let i = set + 1; i < ts.length; i++) {
+    const t = ts[i]!;
+    if (isOp(t, '(')) depth++;
+    else if (isOp(t, ')')) depth--;
+    else if (depth === 0 && isWord(t, 'WHERE', 'RETURNING', 'FROM')) break;
+    else if (depth === 0 && isOp(t, '=')) lhs = false;
+    else if (depth === 0 && isOp(t, ',')) lhs = true;
+    else if (lhs && (t.kind === 'word' || t.kind === 'qident') && !isOp(ts[i + 1], '.'))
+      assigned.push(t.kind === 'word' ? t.text.toLowerCase() : t.text);
+  }
+  for (const col of assigned.filter((c) => keys.includes(c)))
+    problems.push(
+      `UPDATE ${table} SET ${col}: RisingWave refuses to update a primary-key column ("update modifying the PK column is unsupported"); DELETE the row and INSERT it`,
+    );
 }
 
 // ---- typed string literals ------------------------------------------------------------------------
@@ -538,6 +579,8 @@ function checkFunctions(
   ts.forEach((t, i) => {
     if (!isWord(t) || !isOp(ts[i + 1], '(') || consumed.has(i)) return;
     if (c && i === c.name) return;
+    // CREATE INDEX i ON t (cols): t is the table (parser.rs parse_create_index, v2.8.0 lines 2479-2492)
+    if (c?.kind === 'INDEX' && isWord(ts[i - 1], 'ON')) return;
     if (isWord(ts[i - 1], 'INTO', 'ENCODE') || isOp(ts[i - 1], '.')) return;
     if (PAREN_KEYWORDS.has(t.up)) return;
     if (!FUNCTIONS.has(t.text.toLowerCase()))
@@ -561,8 +604,13 @@ function withOptions(ts: Token[], c: CreateTarget): Map<string, string> | null {
     else if (depth === 0 && isWord(ts[i], 'WITH') && isOp(ts[i + 1], '(')) break;
   }
   if (i >= ts.length) return null;
+  return optionList(ts, i + 1);
+}
+
+/** `key = value, …` between the parenthesis at `open` and its closing one, keys lower-cased. */
+function optionList(ts: Token[], open: number): Map<string, string> {
   const options = new Map<string, string>();
-  for (const [start, end] of items(ts, i + 1)) {
+  for (const [start, end] of items(ts, open)) {
     const eq = ts.findIndex((t, k) => k >= start && k < end && isOp(t, '='));
     if (eq < 0) continue;
     const key = ts
@@ -573,6 +621,30 @@ function withOptions(ts: Token[], c: CreateTarget): Map<string, string> | null {
     options.set(key, ts[eq + 1]?.text ?? '');
   }
   return options;
+}
+
+interface FormatEncode {
+  format: string;
+  encode: string;
+  /** the options in ENCODE x (…), keys lower-cased; empty when there are none */
+  options: Map<string, string>;
+  /** KEY ENCODE x, upper-cased, if given */
+  keyEncode: string | null;
+}
+
+/** The FORMAT x ENCODE y [(…)] [KEY ENCODE z] clause of a CREATE SOURCE / TABLE / SINK. */
+function formatEncode(ts: Token[]): FormatEncode | null {
+  const f = ts.findIndex((t, i) => isWord(t, 'FORMAT') && isWord(ts[i + 1]) && isWord(ts[i + 2], 'ENCODE'));
+  if (f < 0 || !isWord(ts[f + 3])) return null;
+  let next = f + 4;
+  let options = new Map<string, string>();
+  if (isOp(ts[next], '(')) {
+    options = optionList(ts, next);
+    next = closing(ts, next) + 1;
+  }
+  const keyEncode =
+    isWord(ts[next], 'KEY') && isWord(ts[next + 1], 'ENCODE') ? (ts[next + 2]?.up ?? '') : null;
+  return { format: ts[f + 1]!.up, encode: ts[f + 3]!.up, options, keyEncode };
 }
 
 // Kafka source: KafkaProperties in src/connector/with_options_source.yaml (v2.8.0 lines 350-646);
@@ -668,6 +740,120 @@ const JDBC_URL_PREFIXES = [
   'jdbc:sqlserver:',
 ];
 
+// Kafka sink: KafkaConfig in src/connector/with_options_sink.yaml (v2.8.0 lines 749-1032; the struct is
+// src/connector/src/sink/kafka.rs:225-264), with the aliases listed there, plus what the frontend itself
+// reads from WITH: type (the legacy syntax), ignore_delete / force_append_only
+// (src/connector/src/sink/mod.rs:231-242), snapshot (src/frontend/src/handler/create_sink.rs:344-356),
+// backfill_rate_limit (e2e_test/sink/kafka/create_sink.slt:108-115). KafkaConfig::from_btreemap
+// (kafka.rs:275-280) is a plain serde deserialisation without deny_unknown_fields: RisingWave IGNORES
+// a misspelt key (properties.bootstrap.servers, properties.enable.idempotance …) without a word, so
+// this gate refuses it.
+const KAFKA_SINK_OPTIONS = new Set([
+  'connector',
+  'type',
+  'ignore_delete',
+  'force_append_only',
+  'snapshot',
+  'backfill_rate_limit',
+  'primary_key',
+  'topic',
+  'kafka.topic',
+  'properties.bootstrap.server',
+  'kafka.brokers',
+  'properties.sync.call.timeout',
+  'properties.security.protocol',
+  'properties.ssl.endpoint.identification.algorithm',
+  'properties.ssl.ca.location',
+  'properties.ssl.ca.pem',
+  'properties.ssl.certificate.location',
+  'properties.ssl.certificate.pem',
+  'properties.ssl.key.location',
+  'properties.ssl.key.pem',
+  'properties.ssl.key.password',
+  'properties.sasl.mechanism',
+  'properties.sasl.username',
+  'properties.sasl.password',
+  'properties.sasl.kerberos.service.name',
+  'properties.sasl.kerberos.keytab',
+  'properties.sasl.kerberos.principal',
+  'properties.sasl.kerberos.kinit.cmd',
+  'properties.sasl.kerberos.min.time.before.relogin',
+  'properties.sasl.oauthbearer.config',
+  'properties.retry.max',
+  'properties.retry.interval',
+  'properties.message.max.bytes',
+  'properties.receive.message.max.bytes',
+  'properties.statistics.interval.ms',
+  'properties.client.id',
+  'properties.enable.ssl.certificate.verification',
+  'properties.socket.keepalive.enable',
+  'properties.allow.auto.create.topics',
+  'properties.queue.buffering.max.messages',
+  'properties.queue.buffering.max.kbytes',
+  'properties.queue.buffering.max.ms',
+  'properties.enable.idempotence',
+  'properties.message.send.max.retries',
+  'properties.retry.backoff.ms',
+  'properties.batch.num.messages',
+  'properties.batch.size',
+  'properties.compression.codec',
+  'properties.message.timeout.ms',
+  'properties.max.in.flight.requests.per.connection',
+  'properties.request.required.acks',
+  'broker.rewrite.endpoints',
+  'aws.region',
+  'region',
+  's3.region',
+  'aws.endpoint_url',
+  'endpoint_url',
+  'endpoint',
+  's3.endpoint',
+  'aws.credentials.access_key_id',
+  'access_key',
+  's3.access.key',
+  'aws.credentials.secret_access_key',
+  'secret_key',
+  's3.secret.key',
+  'aws.credentials.session_token',
+  'session_token',
+  'aws.credentials.role.arn',
+  'arn',
+  'aws.credentials.role.external_id',
+  'external_id',
+  'aws.profile',
+  'profile',
+  'aws.msk.signer_timeout_sec',
+]);
+
+/** Boolean KafkaConfig fields: serde DisplayFromStr, so exactly 'true' or 'false' (kafka.rs:695-697 refuses 'True'). */
+const KAFKA_SINK_BOOLEANS = [
+  'properties.enable.idempotence',
+  'properties.allow.auto.create.topics',
+  'properties.enable.ssl.certificate.verification',
+  'properties.socket.keepalive.enable',
+];
+
+// FORMAT … ENCODE JSON (…) options a Kafka sink reads (v2.8.0): timestamptz.handling.mode
+// (src/connector/src/sink/encoder/mod.rs:111-138), jsonb.handling.mode (mod.rs:158-177), schemas.enable
+// (src/connector/src/sink/formatter/mod.rs:148-165), ignore_delete / force_append_only
+// (src/frontend/src/optimizer/plan_node/stream_sink.rs:604-663, read from these options when the
+// FORMAT syntax is used). bind_sink_format_desc (create_sink.rs:751-817) checks no other key, so a
+// misspelt one is silently ignored there too.
+const KAFKA_SINK_JSON_OPTIONS: ReadonlyMap<string, readonly string[] | null> = new Map([
+  ['timestamptz.handling.mode', ['utc_string', 'utc_without_suffix', 'micro', 'milli']],
+  ['jsonb.handling.mode', ['string', 'dynamic']],
+  ['schemas.enable', null],
+  ['ignore_delete', null],
+  ['force_append_only', null],
+]);
+
+// Formats and encodes a Kafka sink takes: CONNECTORS_COMPATIBLE_FORMATS (create_sink.rs:839-843).
+const KAFKA_SINK_FORMATS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['PLAIN', ['JSON', 'AVRO', 'PROTOBUF', 'BYTES']],
+  ['UPSERT', ['JSON', 'AVRO', 'PROTOBUF']],
+  ['DEBEZIUM', ['JSON']],
+]);
+
 function checkConnector(ts: Token[], c: CreateTarget, problems: string[]): void {
   if (c.kind !== 'SOURCE' && c.kind !== 'TABLE' && c.kind !== 'SINK') return;
   if (c.kind === 'SINK' && isWord(ts[c.name + 1], 'INTO')) return; // sink into a RisingWave table
@@ -683,6 +869,7 @@ function checkConnector(ts: Token[], c: CreateTarget, problems: string[]): void 
   }
   if (c.kind !== 'SINK' && connector === 'kafka') return checkKafkaSource(ts, options, problems);
   if (c.kind === 'SINK' && connector === 'jdbc') return checkJdbcSink(options, problems);
+  if (c.kind === 'SINK' && connector === 'kafka') return checkKafkaSink(ts, options, problems);
   problems.push(`connector '${connector}' for CREATE ${c.kind} is not verified by this gate`);
 }
 
@@ -748,4 +935,105 @@ function checkJdbcSink(options: Map<string, string>, problems: string[]): void {
     if (v !== undefined && !['true', 'false'].includes(v.toLowerCase()))
       problems.push(`jdbc sink: ${key} must be true or false`);
   }
+}
+
+const isBoolText = (v: string | undefined) => v !== undefined && ['true', 'false'].includes(v.toLowerCase());
+
+function checkKafkaSink(ts: Token[], options: Map<string, string>, problems: string[]): void {
+  for (const key of options.keys())
+    if (!KAFKA_SINK_OPTIONS.has(key))
+      problems.push(`kafka sink: unknown option ${key} (RisingWave's Kafka sink would silently ignore it)`);
+  // required fields of KafkaConfig (with_options_sink.yaml 751-765: topic, properties.bootstrap.server)
+  if (!options.has('topic') && !options.has('kafka.topic'))
+    problems.push('kafka sink: missing required option topic');
+  if (!options.has('properties.bootstrap.server') && !options.has('kafka.brokers'))
+    problems.push('kafka sink: missing required option properties.bootstrap.server');
+  for (const key of KAFKA_SINK_BOOLEANS) {
+    const v = options.get(key);
+    if (v !== undefined && v !== 'true' && v !== 'false')
+      problems.push(`kafka sink: ${key} must be 'true' or 'false' (lower case)`);
+  }
+  const codec = options.get('properties.compression.codec');
+  // CompressionCodec, kafka.rs:70-78
+  if (codec !== undefined && !['none', 'gzip', 'snappy', 'lz4', 'zstd'].includes(codec))
+    problems.push(
+      `kafka sink: properties.compression.codec '${codec}' must be none, gzip, snappy, lz4 or zstd`,
+    );
+  const snapshot = options.get('snapshot');
+  if (snapshot !== undefined && !isBoolText(snapshot))
+    problems.push('kafka sink: snapshot must be true or false');
+
+  const fe = formatEncode(ts);
+  let format: string;
+  let ignoreDelete: string | undefined;
+  let forceAppendOnly: string | undefined;
+  if (fe) {
+    // With FORMAT … ENCODE …, the frontend takes the sink type and ignore_delete from that clause only
+    // (create_sink.rs:311-332, stream_sink.rs:646-663): in WITH they are accepted and do nothing.
+    for (const key of ['type', 'ignore_delete', 'force_append_only'])
+      if (options.has(key))
+        problems.push(
+          `kafka sink: ${key} in WITH is ignored when FORMAT … ENCODE … is given` +
+            (key === 'type' ? '' : `; write it as FORMAT ${fe.format} ENCODE ${fe.encode} (${key} = '…')`),
+        );
+    const encodes = KAFKA_SINK_FORMATS.get(fe.format);
+    if (!encodes || !encodes.includes(fe.encode)) {
+      problems.push(`kafka sink: FORMAT ${fe.format} ENCODE ${fe.encode} is not accepted for a Kafka sink`);
+      return;
+    }
+    if (fe.encode !== 'JSON') {
+      problems.push(`kafka sink: ENCODE ${fe.encode} is not verified by this gate`);
+      return;
+    }
+    // KEY ENCODE TEXT | BYTES only (create_sink.rs:779-791), and not verified by this gate
+    if (fe.keyEncode !== null)
+      problems.push(`kafka sink: KEY ENCODE ${fe.keyEncode} is not verified by this gate`);
+    for (const [key, value] of fe.options) {
+      if (!KAFKA_SINK_JSON_OPTIONS.has(key)) {
+        problems.push(`kafka sink: unknown ENCODE JSON option ${key} (RisingWave would silently ignore it)`);
+        continue;
+      }
+      const allowed = KAFKA_SINK_JSON_OPTIONS.get(key);
+      if (allowed ? !allowed.includes(value) : !isBoolText(value))
+        problems.push(`kafka sink: ${key} must be ${allowed ? allowed.join(', ') : 'true or false'}`);
+    }
+    format = fe.format;
+    ignoreDelete = fe.options.get('ignore_delete');
+    forceAppendOnly = fe.options.get('force_append_only');
+  } else {
+    // the legacy syntax: type = '…' in WITH stands for FORMAT … ENCODE JSON
+    // (SinkFormatDesc::from_legacy_type, src/connector/src/sink/catalog/mod.rs:137-168); with neither,
+    // the sink fails with "missing FORMAT ... ENCODE ..." (kafka.rs:340-342)
+    const type = options.get('type');
+    if (type === undefined) {
+      problems.push('kafka sink: missing FORMAT … ENCODE … (or the legacy type = …)');
+      return;
+    }
+    const legacy: Record<string, string> = { 'append-only': 'PLAIN', upsert: 'UPSERT', debezium: 'DEBEZIUM' };
+    if (!(type in legacy)) {
+      problems.push(`kafka sink: type '${type}' must be append-only, upsert or debezium`);
+      return;
+    }
+    format = legacy[type]!;
+    ignoreDelete = options.get('ignore_delete');
+    forceAppendOnly = options.get('force_append_only');
+  }
+  // stream_sink.rs is_user_ignore_delete (604-631) and derive_sink_type (679-684)
+  if (ignoreDelete !== undefined && forceAppendOnly !== undefined)
+    problems.push(
+      'kafka sink: force_append_only is an alias of ignore_delete, only one of them can be given',
+    );
+  for (const [key, v] of [
+    ['ignore_delete', ignoreDelete],
+    ['force_append_only', forceAppendOnly],
+  ] as const)
+    if (v !== undefined && !isBoolText(v)) problems.push(`kafka sink: ${key} must be true or false`);
+  if (format === 'DEBEZIUM' && [ignoreDelete, forceAppendOnly].some((v) => v?.toLowerCase() === 'true'))
+    problems.push('kafka sink: a debezium (retract) sink does not take ignore_delete');
+  // KafkaSink::validate (kafka.rs:379-385): "primary key not defined for Upsert kafka sink (please
+  // define in `primary_key` field)"; it is not taken from the view's key (e2e_test/sink/kafka/create_sink.slt:53-59)
+  if (format !== 'PLAIN' && !options.has('primary_key'))
+    problems.push(
+      `kafka sink: FORMAT ${format} needs primary_key (RisingWave does not derive it from the view)`,
+    );
 }
