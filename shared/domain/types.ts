@@ -78,6 +78,13 @@ export interface BedSnapshot {
   state: BedState;
   /** Pending alerts of this bed (ids), highest level first. */
   activeAlertIds: string[];
+  /** The ward bed this patient lies in (connected mode with a ward configured); absent otherwise. */
+  bedId?: string | null;
+  /**
+   * The patient left this station's ward (moved to another ward's bed, or the bed was cleared): the
+   * station drops the tile. Sent once, in a ward update; never part of `ward:beds`.
+   */
+  vacated?: boolean;
 }
 
 export type TimeRange = '1h' | '6h' | '12h' | '24h' | '7d';
@@ -158,6 +165,11 @@ export interface BackendHealth {
   up: boolean;
   since: number;
   message: string | null;
+  /**
+   * Connected mode's vital-signs backend: how alerts reach the station now — 'push' (RisingWave's
+   * Kafka sink, sub-second) or 'poll' (reading RisingWave's view every poll, the fallback).
+   */
+  alertPath?: 'push' | 'poll';
 }
 
 export interface RejectSummary {

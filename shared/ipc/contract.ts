@@ -73,6 +73,75 @@ export const notificationPolicySchema = z
   .strict();
 export type NotificationPolicySettings = z.infer<typeof notificationPolicySchema>;
 
+// The ward and topic patterns are refinements rather than .regex(): the settings form shows a
+// refinement's own message, where a failed pattern would only say "Invalid value".
+
+/** A ward id as the backend's `ward_beds.ward_id` holds it; '' = no ward: the whole hospital. */
+export const wardIdSchema = z
+  .string()
+  .max(64)
+  .refine((w) => /^[A-Za-z0-9_.:-]*$/.test(w), { message: 'only letters, digits and _ . : - (no spaces)' });
+
+/** At most this many Kafka bootstrap servers: more is a typo, not a cluster a station needs to know. */
+export const KAFKA_BOOTSTRAP_MAX = 8;
+export const DEFAULT_ALERTS_TOPIC = 'nurse_station_alerts';
+
+/**
+ * Why a `host:port,host:port` list of Kafka bootstrap servers is refused, or null when it is fine
+ * ('' is fine: poll only). Spaces around the commas are allowed; normalizeKafkaBootstrap drops them.
+ */
+export function kafkaBootstrapProblem(list: string): string | null {
+  if (list.trim() === '') return null;
+  const servers = list.split(',').map((s) => s.trim());
+  if (servers.length > KAFKA_BOOTSTRAP_MAX) return `at most ${KAFKA_BOOTSTRAP_MAX} servers`;
+  for (const server of servers) {
+    // the port is after the last colon, so a bracketed IPv6 address ([::1]:9092) keeps its own
+    const colon = server.lastIndexOf(':');
+    const host = colon > 0 ? server.slice(0, colon) : '';
+    const port = colon > 0 ? server.slice(colon + 1) : '';
+    const shown = server === '' ? 'an empty entry' : `"${server.slice(0, 40)}"`;
+    if (host === '' || !/^\d{1,5}$/.test(port)) return `${shown} is not host:port`;
+    if (host.length > 255 || /[\s\p{Cc}]/u.test(host))
+      return `${shown}: the host must be 1–255 characters without spaces`;
+    const n = Number(port);
+    if (n < 1 || n > 65535) return `${shown}: the port must be 1–65535`;
+  }
+  return null;
+}
+
+/** The list as it is stored and handed to Kafka clients: no spaces around the commas. */
+export function normalizeKafkaBootstrap(list: string): string {
+  return list.trim() === ''
+    ? ''
+    : list
+        .split(',')
+        .map((s) => s.trim())
+        .join(',');
+}
+
+export const kafkaSettingsSchema = z
+  .object({
+    /** '' = no push: the station polls RisingWave for new alerts */
+    bootstrap: z
+      .string()
+      .max(2100)
+      .superRefine((list, ctx) => {
+        const problem = kafkaBootstrapProblem(list);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .transform(normalizeKafkaBootstrap),
+    alertsTopic: z
+      .string()
+      .min(1)
+      .max(249)
+      .refine((t) => /^[A-Za-z0-9._-]*$/.test(t), { message: 'only letters, digits and . _ - (no spaces)' })
+      // Kafka refuses these two names outright
+      .refine((t) => t !== '.' && t !== '..', { message: 'a topic cannot be named "." or ".."' })
+      .default(DEFAULT_ALERTS_TOPIC),
+  })
+  .strict();
+export type KafkaSettings = z.output<typeof kafkaSettingsSchema>;
+
 export const connectionSettingsSchema = z
   .object({
     mode: z.enum(['simulator', 'connected']),
@@ -96,9 +165,17 @@ export const connectionSettingsSchema = z
       })
       .strict(),
     pollIntervalMs: z.number().int().min(200).max(60_000),
+    /**
+     * The ward whose beds this station shows. Omitted keeps the saved one: a request that does not
+     * mention the ward must not widen the station to the whole hospital.
+     */
+    wardId: wardIdSchema.optional(),
+    /** the alert push path (RisingWave's Kafka sink of alerts); omitted keeps the saved one */
+    kafka: kafkaSettingsSchema.optional(),
   })
   .strict();
-export type ConnectionSettingsInput = z.infer<typeof connectionSettingsSchema>;
+/** What a client sends: the fields it may omit are optional here. */
+export type ConnectionSettingsInput = z.input<typeof connectionSettingsSchema>;
 
 export interface StationInfo {
   mode: 'simulator' | 'connected';
@@ -110,10 +187,15 @@ export interface StationInfo {
   shell: 'electron' | 'web';
 }
 
+type ConnectionSettingsParsed = z.output<typeof connectionSettingsSchema>;
+
 export interface SettingsView {
-  connection: Omit<ConnectionSettingsInput, 'risingwave' | 'mysql'> & {
-    risingwave: Omit<ConnectionSettingsInput['risingwave'], 'password'> & { passwordSet: boolean };
-    mysql: Omit<ConnectionSettingsInput['mysql'], 'password'> & { passwordSet: boolean };
+  connection: Omit<ConnectionSettingsParsed, 'risingwave' | 'mysql' | 'wardId' | 'kafka'> & {
+    risingwave: Omit<ConnectionSettingsParsed['risingwave'], 'password'> & { passwordSet: boolean };
+    mysql: Omit<ConnectionSettingsParsed['mysql'], 'password'> & { passwordSet: boolean };
+    /** '' = the whole hospital */
+    wardId: string;
+    kafka: KafkaSettings;
   };
   notifications: NotificationPolicySettings;
   /** where the password is kept: 'safeStorage', or a plain statement of why it is not encrypted */
@@ -252,6 +334,12 @@ export interface NotificationRequest {
   patientId: string;
   level: 1 | 2;
   reminder: boolean;
+  /**
+   * A technical alarm about the station itself (no patient, no alert ids) that has an end: 'raised'
+   * while it lasts (sounds, stays on screen), 'cleared' once it is over (shown once, silently).
+   * Absent for patient alerts and one-off technical notices.
+   */
+  technical?: 'raised' | 'cleared';
 }
 
 export type ErrorCode =

@@ -3,7 +3,16 @@
 // backend-setup/risingwave.sql), and writes what RisingWave's views and MySQL sink would hold:
 // PostgreSQL tables `alerts`, `patient_latest_vitals`, `patient_vitals_1min`, `patient_thresholds`,
 // and the MySQL `alerts` table (upserting only the alert columns, like the upsert sink).
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+//
+// Like RisingWave, it holds what it consumed until a barrier (1 s by default, RisingWave's
+// barrier_interval_ms): only then do the views change and the sinks write, so a test of the polling
+// path sees RisingWave's extra second, and one of the push path sees what the push path saves.
+// With `alertsTopic` it also writes what backend-setup/risingwave.sql's alerts_kafka_sink writes:
+// FORMAT UPSERT ENCODE JSON with timestamptz.handling.mode = 'utc_string' — key {"alert_id":"…"},
+// value every column of `alerts` as JSON, alert_time in RFC 3339 with microseconds and "Z"
+// (RisingWave's JSON encoder: src/connector/src/sink/encoder/json.rs). Written here from that
+// description, not with the app's decoder, so a mismatch between the two shows up in tests.
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { Pool as MysqlPool } from 'mysql2/promise';
 import type pg from 'pg';
 import type { Alert, Reading } from '../../shared/domain/types';
@@ -30,6 +39,8 @@ CREATE TABLE IF NOT EXISTS patient_thresholds (
   patient_id varchar PRIMARY KEY, heart_rate_min double precision, heart_rate_max double precision,
   blood_oxygen_min double precision, blood_glucose_min double precision, blood_glucose_max double precision,
   updated_at timestamptz, updated_by varchar);
+CREATE TABLE IF NOT EXISTS ward_beds (
+  bed_id varchar PRIMARY KEY, ward_id varchar, patient_id varchar, updated_at timestamptz, updated_by varchar);
 `;
 
 export async function createStandInSchema(pool: pg.Pool): Promise<void> {
@@ -46,10 +57,45 @@ export interface BridgeOptions {
   groupId?: string;
   /** called after each batch is written, with the alerts it raised */
   onWritten?: (alerts: Alert[], readings: number) => void;
+  /** consumed readings take effect at the next barrier tick; default 1000 (0: at once) */
+  barrierMs?: number;
+  /** the Kafka sink of alerts (risingwave.sql's alerts_kafka_sink); unset: no Kafka sink */
+  alertsTopic?: string;
+  /**
+   * false: the `alerts` view stays empty, so a station can only learn of alerts through the Kafka sink
+   * (tests proving that path); default true
+   */
+  alertsView?: boolean;
+}
+
+/**
+ * One alert as RisingWave's upsert JSON Kafka sink writes it: keys in alphabetical order (serde_json's
+ * map), no spaces, double precision always with a fraction (97.0), int as an integer, NULL as null,
+ * timestamptz as chrono's to_rfc3339_opts(Micros, true): 2026-12-07T10:00:00.123000Z.
+ */
+export function kafkaSinkMessage(a: Alert): { key: string; value: string } {
+  const iso = new Date(a.alertTime).toISOString(); // …T10:00:00.123Z
+  const double = (v: number | undefined) =>
+    v === undefined || v === null ? 'null' : Number.isInteger(v) ? `${v}.0` : String(v);
+  const int = (v: number | undefined) => (v === undefined || v === null ? 'null' : String(Math.trunc(v)));
+  const fields: [string, string][] = [
+    ['alert_detail', JSON.stringify(a.alertDetail)],
+    ['alert_id', JSON.stringify(a.alertId)],
+    ['alert_level', int(a.alertLevel)],
+    ['alert_time', JSON.stringify(`${iso.slice(0, 23)}000Z`)],
+    ['alert_type', JSON.stringify(a.alertType)],
+    ['blood_glucose', double(a.reading?.bloodGlucose)],
+    ['blood_oxygen', double(a.reading?.bloodOxygen)],
+    ['device_id', JSON.stringify(a.deviceId)],
+    ['heart_rate', int(a.reading?.heartRate)],
+    ['patient_id', JSON.stringify(a.patientId)],
+  ];
+  const value = `{${fields.map(([k, v]) => `"${k}":${v}`).join(',')}}`;
+  return { key: `{"alert_id":${JSON.stringify(a.alertId)}}`, value };
 }
 
 export interface Bridge {
-  readonly stats: { consumed: number; rejected: number; alerts: number };
+  readonly stats: { consumed: number; rejected: number; alerts: number; barriers: number };
   /** writes readings straight in, without Kafka (tests that drive the stand-in directly) */
   ingest(readings: Reading[]): Promise<Alert[]>;
   stop(): Promise<void>;
@@ -65,7 +111,9 @@ interface Agg {
 export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge> {
   await createStandInSchema(opts.pg);
   const engine = new AlertEngine();
-  const stats = { consumed: 0, rejected: 0, alerts: 0 };
+  const stats = { consumed: 0, rejected: 0, alerts: 0, barriers: 0 };
+  const barrierMs = opts.barrierMs ?? 1_000;
+  let producer: Producer | null = null;
   const minute = new Map<string, Agg>();
 
   // One statement per relation and batch (arrays through unnest), not one per reading: a 1,000-bed ward
@@ -143,7 +191,7 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
         ],
       );
     }
-    if (raised.length > 0) {
+    if (raised.length > 0 && opts.alertsView !== false) {
       const v = (pick: (a: Alert) => unknown) => raised.map(pick);
       await opts.pg.query(
         `INSERT INTO alerts
@@ -164,6 +212,8 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
           v((a) => a.reading?.bloodGlucose ?? null),
         ],
       );
+    }
+    if (raised.length > 0) {
       if (opts.mysql) {
         // Like the upsert sink: only the alert columns, so nurses' handling columns survive.
         await opts.mysql.query(
@@ -189,14 +239,45 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
         );
       }
     }
+    if (producer && opts.alertsTopic && raised.length > 0) {
+      await producer.send({
+        topic: opts.alertsTopic,
+        acks: -1,
+        messages: raised.map((a) => kafkaSinkMessage(a)),
+      });
+    }
     stats.alerts += raised.length;
     opts.onWritten?.(raised, accepted);
     return raised;
   }
 
+  // The barrier: batches consumed since the last tick are written together, at the tick.
+  let held: { readings: Reading[]; messages: number; rejected: number; done: () => void }[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  function barrier(): Promise<void> {
+    const batches = held;
+    held = [];
+    writing = writing.then(async () => {
+      stats.barriers++;
+      if (batches.length === 0) return;
+      await write(batches.flatMap((b) => b.readings));
+      for (const b of batches) {
+        stats.consumed += b.messages;
+        stats.rejected += b.rejected;
+        b.done();
+      }
+    });
+    return writing;
+  }
+  const ticker = barrierMs > 0 ? setInterval(() => void barrier().catch(() => undefined), barrierMs) : null;
+
   let consumer: Consumer | null = null;
   if (opts.brokers.length > 0) {
     const kafka = new Kafka({ clientId: 'rw-stand-in', brokers: opts.brokers, logLevel: logLevel.NOTHING });
+    if (opts.alertsTopic) {
+      producer = kafka.producer({ allowAutoTopicCreation: true });
+      await producer.connect();
+    }
     consumer = kafka.consumer({ groupId: opts.groupId ?? `rw-stand-in-${Date.now()}`, maxWaitTimeInMs: 50 });
     await consumer.connect();
     await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
@@ -209,10 +290,17 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
           if (parsed.ok) readings.push(parsed.reading);
           else rejected++;
         }
-        await write(readings);
-        // Counted only once written, so a test that waits for `consumed` sees every row of the batch.
-        stats.consumed += batch.messages.length;
-        stats.rejected += rejected;
+        if (barrierMs > 0) {
+          // Counted only once written (at the barrier), so a test that waits for `consumed` sees
+          // every row of the batch.
+          await new Promise<void>((done) =>
+            held.push({ readings, messages: batch.messages.length, rejected, done }),
+          );
+        } else {
+          await write(readings);
+          stats.consumed += batch.messages.length;
+          stats.rejected += rejected;
+        }
         for (const m of batch.messages) resolveOffset(m.offset);
         await heartbeat();
       },
@@ -223,7 +311,10 @@ export async function startRisingWaveBridge(opts: BridgeOptions): Promise<Bridge
     stats,
     ingest: write,
     async stop() {
+      if (ticker) clearInterval(ticker);
+      await barrier().catch(() => undefined);
       await consumer?.disconnect();
+      await producer?.disconnect();
     },
   };
 }

@@ -5,13 +5,14 @@ import type {
   AckAction,
   Alert,
   AlertLevel,
+  AlertStats,
   AlertStatus,
   AlertType,
   TimeRange,
 } from '../../../shared/domain/types';
 import { TIME_RANGE_MS } from '../../../shared/domain/types';
 import type { BurdenStats } from '../../../shared/ipc/contract';
-import type { AlertStore, TransitionRequest } from '../core/ports';
+import type { AlertStore, PatientScope, TransitionRequest } from '../core/ports';
 
 export type AlertStoreErrorCode = 'unavailable' | 'auth' | 'schema' | 'internal';
 
@@ -73,6 +74,77 @@ export function paddedChunks(ids: readonly string[], size: number): string[][] {
   }
   return chunks;
 }
+/**
+ * At most this many patients in one station's scope. A ward is tens of beds; a scope this large is a
+ * misconfigured ward (the whole hospital is a null scope), refused plainly rather than sent as a
+ * statement the server may refuse or plan badly.
+ */
+export const SCOPE_MAX_PATIENTS = 1000;
+/**
+ * The sizes a scope's IN list is padded to (with a repeat of its last id, which changes nothing): a
+ * ward that gains or loses a bed reuses the same prepared statement instead of preparing a new one
+ * for every ward size, which would churn MySQL's statement cache.
+ */
+export const SCOPE_LIST_SIZES = [16, 64, 256, SCOPE_MAX_PATIENTS] as const;
+
+/** A non-null scope, ready for `patient_id IN (…)`. */
+export interface ScopeList {
+  /** the distinct patient ids, in the scope's order */
+  ids: readonly string[];
+  /** `ids` padded to one of SCOPE_LIST_SIZES: what the IN list binds, one `?` each */
+  bind: string[];
+}
+
+/**
+ * null for the whole hospital (no filter); otherwise the scope's ids and what to bind. Callers answer
+ * an empty scope (`ids` empty) with nothing, without asking the database.
+ */
+export function scopeList(scope: PatientScope | undefined): ScopeList | null {
+  if (scope === null || scope === undefined) return null;
+  const ids = [...new Set(scope)];
+  if (ids.length > SCOPE_MAX_PATIENTS) {
+    throw new AlertStoreError(
+      'internal',
+      `This station's ward has ${ids.length} patients; the alert store reads at most ${SCOPE_MAX_PATIENTS} at once`,
+    );
+  }
+  if (ids.length === 0) return { ids, bind: [] };
+  const size = SCOPE_LIST_SIZES.find((n) => n >= ids.length) ?? SCOPE_MAX_PATIENTS;
+  const bind = ids.slice();
+  while (bind.length < size) bind.push(ids[ids.length - 1]!);
+  return { ids, bind };
+}
+
+/** `patient_id IN (?, ?, …)` for a scope's bind list (only placeholders: the ids are bound). */
+export function patientInList(scope: ScopeList): string {
+  return `patient_id IN (${scope.bind.map(() => '?').join(', ')})`;
+}
+
+/** Whether `patientId` is one the scope covers (null: everyone). */
+export function inScope(patientId: string, scope: PatientScope | undefined): boolean {
+  return scope === null || scope === undefined || scope.includes(patientId);
+}
+
+/** The statistic cards of no alerts at all (an empty ward). */
+export function emptyStats(): AlertStats {
+  return {
+    total: 0,
+    level1: 0,
+    level2: 0,
+    pending: 0,
+    pendingChange: 0,
+    confirmed: 0,
+    resolved: 0,
+    confirmedRate: 0,
+    resolvedRate: 0,
+  };
+}
+
+/** The burden report of no alerts at all (an empty ward). */
+export function emptyBurden(): BurdenStats {
+  return assembleBurden({ overTime: [], perBedDay: [], dayLabels: [], ack: { values: new Map(), count: 0 } });
+}
+
 /** Upper bound of one list() page, whatever the caller asks (the IPC contract allows 500). */
 export const MAX_PAGE = 1000;
 /** The statistic cards compare pending now with pending this long ago. */

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert, AlertQuery, AlertStatus } from '../../../shared/domain/types';
 import type { TransitionRequest, TransitionResult } from '../core/ports';
-import { AlertStoreError } from './alert-store-shared';
+import { AlertStoreError, SCOPE_LIST_SIZES, SCOPE_MAX_PATIENTS } from './alert-store-shared';
 import type { AuditedAlertStore } from './alert-store-shared';
 
 export const CONTRACT_STATION = 'ST-1';
@@ -801,6 +801,198 @@ export function runAlertStoreContract(
       });
     });
 
+    // Issue #12: a station reads only its ward's patients. The scope is the last argument of every read
+    // that lists or counts; null (or none) is the whole hospital, [] an empty ward.
+    describe('ward scope', () => {
+      const WARD = ['P001', 'P003'];
+
+      beforeEach(async () => {
+        await seed([
+          { alert: mk('w1', { patientId: 'P001', alertLevel: 1, alertTime: NOW - 1 * M }) },
+          { alert: mk('w2', { patientId: 'P002', alertLevel: 2, alertTime: NOW - 2 * M }) },
+          {
+            alert: mk('w3', { patientId: 'P003', alertLevel: 2, alertTime: NOW - 3 * M }),
+            status: 'confirmed',
+          },
+          {
+            alert: mk('w4', { patientId: 'P001', alertLevel: 1, alertTime: NOW - 30 * M }),
+            status: 'resolved',
+          },
+          // one character away from a ward patient: neither a prefix nor another case matches
+          { alert: mk('w5', { patientId: 'P0011', alertLevel: 2, alertTime: NOW - 4 * M }) },
+          { alert: mk('w6', { patientId: 'p001', alertLevel: 2, alertTime: NOW - 5 * M }) },
+          { alert: mk('w7', { patientId: 'P003', alertLevel: 1, alertTime: NOW - 3 * H }) },
+          { alert: mk('w8', { patientId: 'P002', alertLevel: 1, alertTime: NOW - 4 * H }) },
+        ]);
+      });
+
+      it("lists only the ward's alerts, with every filter, and everything for a null scope", async () => {
+        const list = async (over: Partial<AlertQuery>, scope?: readonly string[] | null) =>
+          ids((await store.list(q(over), NOW, scope)).items);
+        expect(await list({}, WARD)).toEqual(['w1', 'w3', 'w4', 'w7']);
+        expect(await list({ range: '1h' }, WARD)).toEqual(['w1', 'w3', 'w4']);
+        expect(await list({ level: 2 }, WARD)).toEqual(['w3']);
+        expect(await list({ status: 'pending' }, WARD)).toEqual(['w1', 'w7']);
+        expect(await list({}, ['P002'])).toEqual(['w2', 'w8']);
+        // the same ward named twice is the same ward
+        expect(await list({}, [...WARD, ...WARD])).toEqual(['w1', 'w3', 'w4', 'w7']);
+        const everyone = ['w1', 'w2', 'w3', 'w5', 'w6', 'w4', 'w7', 'w8'];
+        expect(await list({}, null)).toEqual(everyone);
+        expect(await list({}, undefined)).toEqual(everyone);
+      });
+
+      it('lists nothing for an empty ward or one whose patients have no alerts', async () => {
+        expect(await store.list(q(), NOW, [])).toEqual({ items: [], next: null });
+        expect(await store.list(q({ patientSearch: 'P' }), NOW, [])).toEqual({ items: [], next: null });
+        expect(await store.list(q(), NOW, ['P404', 'P405'])).toEqual({ items: [], next: null });
+      });
+
+      it("searches among the ward's patients only", async () => {
+        const search = async (patientSearch: string, scope: readonly string[]) =>
+          ids((await store.list(q({ patientSearch }), NOW, scope)).items);
+        expect(await search('p00', WARD)).toEqual(['w1', 'w3', 'w4', 'w7']);
+        expect(await search('003', WARD)).toEqual(['w3', 'w7']);
+        // P002 and P0011 match, but are not in the ward
+        expect(await search('002', WARD)).toEqual([]);
+        expect(await search('0011', WARD)).toEqual([]);
+        expect(await search('0011', [...WARD, 'P0011'])).toEqual(['w5']);
+      });
+
+      it('pages through a ward exactly once', async () => {
+        await store.upsertAlerts(
+          Array.from({ length: 14 }, (_, i) =>
+            mk(`wp-${String(i).padStart(2, '0')}`, {
+              patientId: i % 2 ? 'P001' : 'P002',
+              alertTime: NOW - 10 * M - Math.floor(i / 3) * M,
+            }),
+          ),
+        );
+        const full = ids((await store.list(q({ range: '1h', limit: 500 }), NOW, ['P001'])).items);
+        expect(full).toHaveLength(2 + 7);
+        const seen: string[] = [];
+        let after: AlertQuery['after'];
+        let pages = 0;
+        do {
+          const page = await store.list(q({ range: '1h', limit: 2, after }), NOW, ['P001']);
+          seen.push(...ids(page.items));
+          after = page.next ?? undefined;
+          pages++;
+        } while (after && pages < 20);
+        expect(seen).toEqual(full);
+        expect(pages).toBe(5);
+      });
+
+      it("counts only the ward's alerts on the statistic cards", async () => {
+        // the exact scenario of "computes the cards exactly", for ward patient P001, beside the seeded
+        // alerts of other patients and ward patient P003 (changing w3 and w4 only for the 1h cards)
+        await seed([
+          { alert: mk('s1', { alertTime: NOW - 5 * M, alertLevel: 1 }) },
+          { alert: mk('s2', { alertTime: NOW - 15 * M, alertLevel: 2 }) },
+          {
+            alert: mk('s3', { alertTime: NOW - 20 * M, alertLevel: 2 }),
+            status: 'confirmed',
+            handledAt: NOW - 2 * M,
+          },
+          { alert: mk('s6', { alertTime: NOW - 65 * M, alertLevel: 1 }) },
+        ]);
+        expect(await store.stats('1h', NOW, ['P001'])).toEqual({
+          // s1, s2, s3, w1, w4
+          total: 5,
+          level1: 3,
+          level2: 2,
+          pending: 3,
+          // pending 10 minutes ago: s2, s3, w4 (resolved 29 minutes ago: no), s6 = 3
+          pendingChange: 0,
+          confirmed: 1,
+          resolved: 1,
+          confirmedRate: 1 / 5,
+          resolvedRate: 1 / 5,
+        });
+        expect(await store.stats('24h', NOW, WARD)).toMatchObject({
+          total: 8,
+          pending: 5,
+          confirmed: 2,
+          resolved: 1,
+          level1: 5,
+          level2: 3,
+        });
+        expect((await store.stats('24h', NOW, null)).total).toBe(12);
+        expect((await store.stats('24h', NOW)).total).toBe(12);
+        expect(await store.stats('24h', NOW, [])).toEqual({
+          total: 0,
+          level1: 0,
+          level2: 0,
+          pending: 0,
+          pendingChange: 0,
+          confirmed: 0,
+          resolved: 0,
+          confirmedRate: 0,
+          resolvedRate: 0,
+        });
+        expect((await store.stats('24h', NOW, ['P404'])).total).toBe(0);
+      });
+
+      it("reports the burden of the ward's beds only", async () => {
+        expect((await store.transition(req('w2', 'confirm', { at: NOW - 2 * M + 5_000 }))).kind).toBe(
+          'applied',
+        );
+        const b = await store.burden('24h', NOW, WARD);
+        expect(b.noisiestBeds).toEqual([
+          { patientId: 'P001', count: 2 },
+          { patientId: 'P003', count: 2 },
+        ]);
+        expect(b.perBedPerDay).toEqual([
+          { patientId: 'P001', day: '2026-11-20', count: 2 },
+          { patientId: 'P003', day: '2026-11-20', count: 2 },
+        ]);
+        expect(b.overTime.reduce((n, r) => n + r.count, 0)).toBe(4);
+        // w3 and w4 were handled a minute after they were raised; w2 (P002) after 5 s is not the ward's
+        expect(b.timeToAckMs).toEqual({ median: 60_000, p90: 60_000, samples: 2 });
+        expect((await store.burden('24h', NOW, null)).noisiestBeds).toHaveLength(5);
+        expect(await store.burden('24h', NOW, [])).toEqual({
+          overTime: [],
+          perBedPerDay: [],
+          timeToAckMs: { median: null, p90: null, samples: 0 },
+          noisiestBeds: [],
+        });
+      });
+
+      it("lists the ward's pending alerts and one patient's alerts only inside the ward", async () => {
+        expect(ids(await store.pendingAlerts(WARD))).toEqual(['w1', 'w7']);
+        expect(ids(await store.pendingAlerts(null))).toEqual(['w1', 'w2', 'w5', 'w6', 'w7', 'w8']);
+        expect(await store.pendingAlerts([])).toEqual([]);
+        expect(ids(await store.patientAlerts('P003', '7d', NOW, WARD))).toEqual(['w3', 'w7']);
+        expect(await store.patientAlerts('P002', '7d', NOW, WARD)).toEqual([]);
+        expect(await store.patientAlerts('P001', '7d', NOW, [])).toEqual([]);
+        expect(ids(await store.patientAlerts('P002', '7d', NOW, null))).toEqual(['w2', 'w8']);
+      });
+
+      it('reads wards of every size up to the limit, and refuses a larger one plainly', async () => {
+        // one id past each IN-list size, so every padding is exercised
+        for (const size of [...SCOPE_LIST_SIZES.slice(0, -1).map((n) => n + 1), SCOPE_MAX_PATIENTS]) {
+          const scope = [...Array.from({ length: size - 2 }, (_, i) => `X${i}`), 'P003', 'P001'];
+          expect(scope).toHaveLength(size);
+          expect(ids((await store.list(q(), NOW, scope)).items)).toEqual(['w1', 'w3', 'w4', 'w7']);
+          expect((await store.stats('24h', NOW, scope)).total).toBe(4);
+          expect(ids(await store.pendingAlerts(scope))).toEqual(['w1', 'w7']);
+          expect((await store.burden('24h', NOW, scope)).noisiestBeds).toHaveLength(2);
+        }
+        const tooMany = Array.from({ length: SCOPE_MAX_PATIENTS + 1 }, (_, i) => `X${i}`);
+        for (const read of [
+          () => store.list(q(), NOW, tooMany),
+          () => store.stats('24h', NOW, tooMany),
+          () => store.burden('24h', NOW, tooMany),
+          () => store.pendingAlerts(tooMany),
+        ]) {
+          const err = await read().catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(AlertStoreError);
+          expect((err as Error).message).toMatch(
+            /ward has 1001 patients; the alert store reads at most 1000/,
+          );
+        }
+      });
+    });
+
     describe('hostile input', () => {
       const PAYLOADS = [
         "' OR 1=1 --",
@@ -891,6 +1083,20 @@ export function runAlertStoreContract(
           PATIENTS.length + short.length + 1,
         );
         expect(await store.get('h-0')).toEqual(mk('h-0', { patientId: 'P%1', alertTime: NOW - M }));
+      });
+
+      it('takes the ids of a scope verbatim, as values', async () => {
+        for (const p of PAYLOADS.filter((x) => x.length <= 64)) {
+          expect((await store.list(q(), NOW, [p])).items).toEqual([]);
+          expect((await store.stats('24h', NOW, [p])).total).toBe(0);
+          expect(await store.pendingAlerts([p])).toEqual([]);
+          expect((await store.burden('24h', NOW, [p])).noisiestBeds).toEqual([]);
+        }
+        // '%', '_' and '\\' are not patterns in a scope: only the very patient is read
+        expect(ids((await store.list(q(), NOW, ['P%1'])).items)).toEqual(['h-0']);
+        expect(ids((await store.list(q(), NOW, ['P_1', 'P\\1'])).items)).toEqual(['h-1', 'h-2']);
+        expect(ids(await store.pendingAlerts(['P🚑1']))).toEqual(['h-7']);
+        await intact();
       });
 
       it('stores hostile alert ids verbatim', async () => {

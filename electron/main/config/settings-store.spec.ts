@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionSettingsInput } from '../../../shared/ipc/contract';
+import { connectionSettingsSchema, type ConnectionSettingsInput } from '../../../shared/ipc/contract';
 import type { SecretStore } from '../core/host-types';
 import {
   createSettingsStore,
@@ -87,6 +87,8 @@ describe('settings store', () => {
           password: '',
         },
         pollIntervalMs: 1000,
+        wardId: '',
+        kafka: { bootstrap: '', alertsTopic: 'nurse_station_alerts' },
       },
       notifications: { enabled: true, sound: true, criticalRepeatMinutes: 5, coalesceMs: 3000 },
       ackRetentionDays: 30,
@@ -124,6 +126,8 @@ describe('settings store', () => {
         passwordSet: true,
       },
       pollIntervalMs: 1000,
+      wardId: '',
+      kafka: { bootstrap: '', alertsTopic: 'nurse_station_alerts' },
     });
     expect(view.secretStorage).toEqual({
       encrypted: true,
@@ -315,6 +319,189 @@ describe('settings store', () => {
     expect(partial.get().connection.mode).toBe('simulator');
     expect(partial.get().notifications.criticalRepeatMinutes).toBe(2);
     expect(partial.ackRetentionDays()).toBe(90);
+  });
+
+  describe('ward and Kafka push', () => {
+    const KAFKA = { bootstrap: 'kafka1.ward3:9092, kafka2.ward3:9093', alertsTopic: 'ward3.alerts' };
+
+    // Issue #12: settings files written before wards existed must still load, unchanged otherwise.
+    it('loads a file saved before wards and the Kafka push existed as the whole hospital, poll only', () => {
+      const secrets = encryptingStore();
+      const cipher = secrets.encrypt(RW_PW).toString('base64');
+      const old = {
+        version: 1,
+        connection: {
+          mode: 'connected',
+          risingwave: { host: 'rw.ward3', port: 4566, user: 'root', database: 'dev', passwordCipher: cipher },
+          mysql: { host: 'db.ward3', port: 3306, user: 'nurse_station', database: 'nurse_station' },
+          pollIntervalMs: 2000,
+        },
+        notifications: { enabled: true, sound: false, criticalRepeatMinutes: 5, coalesceMs: 3000 },
+        ackRetentionDays: 45,
+      };
+      mkdirSync(join(dir, 'conf'));
+      writeFileSync(file, JSON.stringify(old));
+
+      const store = make(secrets);
+      const c = store.get().connection;
+      expect(c).toMatchObject({
+        mode: 'connected',
+        pollIntervalMs: 2000,
+        wardId: '',
+        kafka: { bootstrap: '', alertsTopic: 'nurse_station_alerts' },
+      });
+      expect(c.risingwave).toMatchObject({ host: 'rw.ward3', password: RW_PW });
+      expect(store.get().notifications.sound).toBe(false);
+      expect(store.ackRetentionDays()).toBe(45);
+      expect(logs).toEqual([]); // nothing was "invalid"
+      expect(store.view().connection).toMatchObject({ wardId: '', kafka: { bootstrap: '' } });
+    });
+
+    it('saves the ward and the Kafka servers, normalized, and keeps them when a request omits them', () => {
+      const store = make(encryptingStore());
+      const view = store.updateConnection(connection({ wardId: 'ICU-3', kafka: KAFKA }));
+      const normalized = { bootstrap: 'kafka1.ward3:9092,kafka2.ward3:9093', alertsTopic: 'ward3.alerts' };
+      expect(view.connection).toMatchObject({ wardId: 'ICU-3', kafka: normalized });
+      expect(JSON.parse(readFileSync(file, 'utf8')).connection).toMatchObject({
+        wardId: 'ICU-3',
+        kafka: normalized,
+      });
+      expect(make(encryptingStore()).get().connection).toMatchObject({ wardId: 'ICU-3', kafka: normalized });
+
+      // omitted: kept (a request that does not mention the ward must not widen it to the hospital)
+      expect(store.updateConnection(connection({ pollIntervalMs: 1500 })).connection).toMatchObject({
+        wardId: 'ICU-3',
+        kafka: normalized,
+        pollIntervalMs: 1500,
+      });
+      // '' is the whole hospital and poll only; the topic defaults when not given
+      const cleared = store.updateConnection(connection({ wardId: '', kafka: { bootstrap: '' } }));
+      expect(cleared.connection).toMatchObject({
+        wardId: '',
+        kafka: { bootstrap: '', alertsTopic: 'nurse_station_alerts' },
+      });
+    });
+
+    it('reports a ward or Kafka change to listeners as a connection change', () => {
+      const store = make(encryptingStore());
+      store.updateConnection(connection());
+      const seen: string[] = [];
+      store.onChange((s, section) =>
+        seen.push(`${section}:${s.connection.wardId}:${s.connection.kafka.bootstrap}`),
+      );
+      store.updateConnection(connection({ wardId: 'W2' }));
+      store.updateConnection(connection({ kafka: { bootstrap: 'k:9092', alertsTopic: 'a' } }));
+      expect(seen).toEqual(['connection:W2:', 'connection:W2:k:9092']);
+    });
+
+    it.each([
+      ['a ward id with a space', { wardId: 'ward 3' }, 'wardId'],
+      ['a ward id of 65 characters', { wardId: 'w'.repeat(65) }, 'wardId'],
+      ['a ward id with a quote', { wardId: "w'; --" }, 'wardId'],
+      ['a server without a port', { kafka: { bootstrap: 'kafka1' } }, 'kafka.bootstrap'],
+      ['port 0', { kafka: { bootstrap: 'kafka1:0' } }, 'kafka.bootstrap'],
+      ['port 65536', { kafka: { bootstrap: 'kafka1:65536' } }, 'kafka.bootstrap'],
+      ['a port that is not a number', { kafka: { bootstrap: 'kafka1:90a2' } }, 'kafka.bootstrap'],
+      ['a host with a space', { kafka: { bootstrap: 'kafka 1:9092' } }, 'kafka.bootstrap'],
+      ['a host of 256 characters', { kafka: { bootstrap: `${'h'.repeat(256)}:9092` } }, 'kafka.bootstrap'],
+      ['an empty entry', { kafka: { bootstrap: 'k1:9092,,k2:9092' } }, 'kafka.bootstrap'],
+      [
+        'nine servers',
+        { kafka: { bootstrap: Array.from({ length: 9 }, (_, i) => `k${i}:9092`).join(',') } },
+        'kafka.bootstrap',
+      ],
+      ['a topic named ".."', { kafka: { bootstrap: '', alertsTopic: '..' } }, 'kafka.alertsTopic'],
+      ['a topic with a slash', { kafka: { bootstrap: '', alertsTopic: 'a/b' } }, 'kafka.alertsTopic'],
+      [
+        'a topic of 250 characters',
+        { kafka: { bootstrap: '', alertsTopic: 't'.repeat(250) } },
+        'kafka.alertsTopic',
+      ],
+      ['an empty topic', { kafka: { bootstrap: '', alertsTopic: '' } }, 'kafka.alertsTopic'],
+    ] as const)('refuses %s and saves nothing', (_name, change, path) => {
+      const store = make(encryptingStore());
+      store.updateConnection(connection({ wardId: 'W1' }));
+      const saved = readFileSync(file, 'utf8');
+      const input = { ...connection(), ...change } as ConnectionSettingsInput;
+      const parsed = connectionSettingsSchema.safeParse(input);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((i) => i.path.join('.'))).toContain(path);
+      expect(() => store.updateConnection(input)).toThrow();
+      expect(readFileSync(file, 'utf8')).toBe(saved);
+      expect(store.get().connection.wardId).toBe('W1');
+    });
+
+    it.each([
+      ['one server', 'kafka:9092'],
+      ['eight servers', Array.from({ length: 8 }, (_, i) => `k${i}.ward3:${9092 + i}`).join(',')],
+      ['an IPv4 address', '10.0.0.5:9092'],
+      ['a bracketed IPv6 address', '[::1]:9092'],
+      ['port 1 and port 65535', 'a:1,b:65535'],
+    ])('accepts %s', (_name, bootstrap) => {
+      const store = make(encryptingStore());
+      expect(
+        store.updateConnection(connection({ kafka: { bootstrap, alertsTopic: 'x' } })).connection.kafka,
+      ).toEqual({ bootstrap, alertsTopic: 'x' });
+    });
+
+    it('accepts ward ids of 1 and 64 characters of the allowed kinds', () => {
+      const store = make(encryptingStore());
+      for (const wardId of ['3', `A-z_0.9:${'w'.repeat(56)}`]) {
+        expect(store.updateConnection(connection({ wardId })).connection.wardId).toBe(wardId);
+      }
+    });
+
+    it('takes NURSE_STATION_WARD and NURSE_STATION_KAFKA_BOOTSTRAP over the file, never saving them', () => {
+      make(encryptingStore()).updateConnection(connection({ wardId: 'W1', kafka: KAFKA }));
+      const env = { NURSE_STATION_WARD: ' ICU-2 ', NURSE_STATION_KAFKA_BOOTSTRAP: 'k1:9092 , k2:9092' };
+      const store = make(encryptingStore(), { env });
+      expect(store.get().connection).toMatchObject({
+        wardId: 'ICU-2',
+        kafka: { bootstrap: 'k1:9092,k2:9092', alertsTopic: 'ward3.alerts' },
+      });
+      const topic = make(encryptingStore(), { env: { NURSE_STATION_KAFKA_ALERTS_TOPIC: 'icu2.alerts' } });
+      expect(topic.get().connection.kafka).toEqual({
+        bootstrap: 'kafka1.ward3:9092,kafka2.ward3:9093',
+        alertsTopic: 'icu2.alerts',
+      });
+      expect(store.view().connection.wardId).toBe('ICU-2');
+      expect(store.view().secretStorage.message).toContain('Environment variables override');
+
+      store.updateConnection(connection({ wardId: 'W5' }));
+      const saved = JSON.parse(readFileSync(file, 'utf8')).connection;
+      expect(saved.wardId).toBe('W5'); // the file keeps its own value
+      expect(saved.kafka.bootstrap).toBe('kafka1.ward3:9092,kafka2.ward3:9093');
+      expect(store.get().connection.wardId).toBe('ICU-2'); // the override still wins
+    });
+
+    it('ignores malformed NURSE_STATION_WARD and NURSE_STATION_KAFKA_BOOTSTRAP and says so', () => {
+      make(encryptingStore()).updateConnection(connection({ wardId: 'W1' }));
+      const store = make(encryptingStore(), {
+        env: {
+          NURSE_STATION_WARD: 'ward 3',
+          NURSE_STATION_KAFKA_BOOTSTRAP: 'kafka1',
+          NURSE_STATION_KAFKA_ALERTS_TOPIC: '..',
+        },
+      });
+      expect(store.get().connection).toMatchObject({
+        wardId: 'W1',
+        kafka: { bootstrap: '', alertsTopic: 'nurse_station_alerts' },
+      });
+      expect(logs.some((l) => l.startsWith('NURSE_STATION_WARD'))).toBe(true);
+      expect(logs.some((l) => l.startsWith('NURSE_STATION_KAFKA_BOOTSTRAP'))).toBe(true);
+      expect(logs.some((l) => l.startsWith('NURSE_STATION_KAFKA_ALERTS_TOPIC'))).toBe(true);
+    });
+
+    it('falls back to the default connection when the saved ward is invalid', () => {
+      const store = make(encryptingStore());
+      store.updateConnection(connection({ wardId: 'W1' }));
+      const saved = JSON.parse(readFileSync(file, 'utf8'));
+      saved.connection.wardId = 'not a ward';
+      writeFileSync(file, JSON.stringify(saved));
+      const reopened = make(encryptingStore());
+      expect(reopened.get().connection).toMatchObject({ mode: 'simulator', wardId: '' });
+      expect(logs).toContain('saved connection settings are invalid; using defaults');
+    });
   });
 
   it('validates input, notifies listeners, and survives a throwing listener', () => {

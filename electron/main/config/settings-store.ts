@@ -4,8 +4,9 @@
 // - without one, the password is kept in memory for this session only and the settings screen says
 //   so. We chose that over "encrypting" with a key stored next to the file, which would only hide it.
 // Environment variables override the file for headless use (NURSE_STATION_MODE,
-// NURSE_STATION_RW_URL=postgres://…, NURSE_STATION_MYSQL_URL=mysql://…); their passwords live in
-// memory only and are never written to disk either.
+// NURSE_STATION_RW_URL=postgres://…, NURSE_STATION_MYSQL_URL=mysql://…, NURSE_STATION_WARD,
+// NURSE_STATION_KAFKA_BOOTSTRAP=host:port,…, NURSE_STATION_KAFKA_ALERTS_TOPIC); their passwords live
+// in memory only and are never written to disk either.
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -21,8 +22,12 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   connectionSettingsSchema,
+  DEFAULT_ALERTS_TOPIC,
+  kafkaSettingsSchema,
   notificationPolicySchema,
+  wardIdSchema,
   type ConnectionSettingsInput,
+  type KafkaSettings,
   type NotificationPolicySettings,
   type SettingsView,
 } from '../../../shared/ipc/contract';
@@ -47,6 +52,10 @@ export interface ConnectionSettings {
   risingwave: DatabaseSettings;
   mysql: DatabaseSettings;
   pollIntervalMs: number;
+  /** the ward whose beds this station shows; '' = the whole hospital */
+  wardId: string;
+  /** where RisingWave pushes alerts; bootstrap '' = poll only */
+  kafka: KafkaSettings;
 }
 
 export interface Settings {
@@ -93,6 +102,8 @@ const defaults: Settings = {
     risingwave: { host: '127.0.0.1', port: 4566, user: 'root', database: 'dev', password: '' },
     mysql: { host: '127.0.0.1', port: 3306, user: 'nurse_station', database: 'nurse_station', password: '' },
     pollIntervalMs: 1000,
+    wardId: '',
+    kafka: { bootstrap: '', alertsTopic: DEFAULT_ALERTS_TOPIC },
   },
   notifications: { enabled: true, sound: true, criticalRepeatMinutes: 5, coalesceMs: 3000 },
   ackRetentionDays: 30,
@@ -119,9 +130,13 @@ const connectionFileSchema = z.object({
   risingwave: databaseFileSchema,
   mysql: databaseFileSchema,
   pollIntervalMs: z.number().int().min(200).max(60_000),
+  // Files saved before wards and the Kafka push existed lack these: they load as today's behaviour
+  // (whole hospital, poll only). A bad value here resets the connection section, like any other.
+  wardId: wardIdSchema.default(''),
+  kafka: kafkaSettingsSchema.default({ bootstrap: '', alertsTopic: DEFAULT_ALERTS_TOPIC }),
 });
 type DatabaseFile = z.infer<typeof databaseFileSchema>;
-type ConnectionFile = z.infer<typeof connectionFileSchema>;
+type ConnectionFile = z.output<typeof connectionFileSchema>;
 
 interface SettingsFile {
   version: 1;
@@ -144,6 +159,9 @@ interface EnvOverrides {
   mode?: 'simulator' | 'connected';
   risingwave?: Partial<DatabaseSettings>;
   mysql?: Partial<DatabaseSettings>;
+  wardId?: string;
+  kafkaBootstrap?: string;
+  kafkaAlertsTopic?: string;
 }
 
 function defaultFile(): SettingsFile {
@@ -161,6 +179,8 @@ function defaultFile(): SettingsFile {
       risingwave: db(d.connection.risingwave),
       mysql: db(d.connection.mysql),
       pollIntervalMs: d.connection.pollIntervalMs,
+      wardId: d.connection.wardId,
+      kafka: { ...d.connection.kafka },
     },
     notifications: { ...d.notifications },
     ackRetentionDays: d.ackRetentionDays,
@@ -267,6 +287,26 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
     const my = parse('NURSE_STATION_MYSQL_URL', ['mysql']);
     if (rw) out.risingwave = rw;
     if (my) out.mysql = my;
+    const ward = env.NURSE_STATION_WARD?.trim();
+    if (ward) {
+      if (wardIdSchema.safeParse(ward).success) out.wardId = ward;
+      else log('NURSE_STATION_WARD must be 1–64 letters, digits or _ . : -; ignored');
+    }
+    const bootstrap = env.NURSE_STATION_KAFKA_BOOTSTRAP?.trim();
+    if (bootstrap) {
+      const parsed = kafkaSettingsSchema.shape.bootstrap.safeParse(bootstrap);
+      if (parsed.success) out.kafkaBootstrap = parsed.data;
+      else
+        log(
+          `NURSE_STATION_KAFKA_BOOTSTRAP must be host:port[,host:port…] (${parsed.error.issues[0]?.message ?? 'invalid'}); ignored`,
+        );
+    }
+    const topic = env.NURSE_STATION_KAFKA_ALERTS_TOPIC?.trim();
+    if (topic) {
+      if (kafkaSettingsSchema.shape.alertsTopic.safeParse(topic).success) out.kafkaAlertsTopic = topic;
+      else
+        log('NURSE_STATION_KAFKA_ALERTS_TOPIC must be a Kafka topic name ([A-Za-z0-9._-], 1–249); ignored');
+    }
     return out;
   }
 
@@ -310,6 +350,11 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
         risingwave: effectiveDb('risingwave'),
         mysql: effectiveDb('mysql'),
         pollIntervalMs: file.connection.pollIntervalMs,
+        wardId: overrides.wardId ?? file.connection.wardId,
+        kafka: {
+          bootstrap: overrides.kafkaBootstrap ?? file.connection.kafka.bootstrap,
+          alertsTopic: overrides.kafkaAlertsTopic ?? file.connection.kafka.alertsTopic,
+        },
       },
       notifications: { ...file.notifications },
       ackRetentionDays: file.ackRetentionDays,
@@ -345,7 +390,14 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
         `Passwords given in ${names.join(' and ')} override the saved ones and are never written to disk.`,
       );
     }
-    if (overrides.mode || overrides.risingwave || overrides.mysql) {
+    if (
+      overrides.mode ||
+      overrides.risingwave ||
+      overrides.mysql ||
+      overrides.wardId !== undefined ||
+      overrides.kafkaBootstrap !== undefined ||
+      overrides.kafkaAlertsTopic !== undefined
+    ) {
       parts.push(
         'Environment variables override some connection settings; saved changes apply once they are removed.',
       );
@@ -368,6 +420,8 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
         risingwave: db(s.connection.risingwave),
         mysql: db(s.connection.mysql),
         pollIntervalMs: s.connection.pollIntervalMs,
+        wardId: s.connection.wardId,
+        kafka: { ...s.connection.kafka },
       },
       notifications: s.notifications,
       secretStorage: storageMessage(),
@@ -477,6 +531,8 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
           risingwave: db(parsed.risingwave, rw),
           mysql: db(parsed.mysql, my),
           pollIntervalMs: parsed.pollIntervalMs,
+          wardId: parsed.wardId ?? file.connection.wardId,
+          kafka: parsed.kafka ?? { ...file.connection.kafka },
         },
       };
       writeAtomically(next);

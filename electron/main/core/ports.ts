@@ -43,6 +43,13 @@ export const systemClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * The patients a station may see: those in its ward's beds now (a new patient in a bed follows the
+ * bed), or null for the whole hospital (no ward configured; simulator mode). An empty list is an
+ * empty ward: nothing is shown.
+ */
+export type PatientScope = readonly string[] | null;
+
 /** Live vitals, the alert feed, trends and thresholds: the simulator + engine, or RisingWave. */
 export interface VitalsSource {
   readonly adapter: string;
@@ -60,6 +67,8 @@ export interface VitalsSource {
   onHealth(listener: (health: BackendHealth) => void): Unsubscribe;
   onRejects?(listener: (summary: RejectSummary) => void): Unsubscribe;
   health(): BackendHealth;
+  /** This station's ward, as the source last read it; absent or null: every patient. */
+  scope?(): PatientScope;
 }
 
 export interface TransitionRequest {
@@ -89,19 +98,26 @@ export type TransitionResult =
   /** the store does not have this alert yet (the sink lags the feed): retry later */
   | { kind: 'not_yet' };
 
-/** The record of alerts and who handled them: SQLite in simulator mode, MySQL when connected. */
+/**
+ * The record of alerts and who handled them: SQLite in simulator mode, MySQL when connected.
+ *
+ * Every read that lists or counts alerts takes the station's `scope` (absent or null: every patient):
+ * only alerts of the patients in it are listed or counted, and an empty scope reads nothing. Reads by
+ * alert id (get, handledAmong) are not scoped: the caller already holds the id.
+ */
 export interface AlertStore {
   readonly adapter: string;
   /** Simulator mode writes engine alerts here; idempotent on alert_id, never touches handling columns. */
   upsertAlerts(alerts: Alert[]): Promise<void>;
-  list(query: AlertQuery, now: number): Promise<AlertPage>;
-  stats(range: TimeRange, now: number): Promise<AlertStats>;
+  list(query: AlertQuery, now: number, scope?: PatientScope): Promise<AlertPage>;
+  stats(range: TimeRange, now: number, scope?: PatientScope): Promise<AlertStats>;
   get(alertId: string): Promise<Alert | null>;
-  patientAlerts(patientId: string, range: TimeRange, now: number): Promise<Alert[]>;
+  /** empty when `patientId` is outside `scope` */
+  patientAlerts(patientId: string, range: TimeRange, now: number, scope?: PatientScope): Promise<Alert[]>;
   /** pending → confirmed → resolved (pending → resolved allowed); conditional, audited, atomic. */
   transition(req: TransitionRequest): Promise<TransitionResult>;
-  burden(range: TimeRange, now: number): Promise<BurdenStats>;
-  pendingAlerts(): Promise<Alert[]>;
+  burden(range: TimeRange, now: number, scope?: PatientScope): Promise<BurdenStats>;
+  pendingAlerts(scope?: PatientScope): Promise<Alert[]>;
   /**
    * The alerts among `alertIds` that are no longer pending, as the store has them: how a station learns
    * that another station handled alerts it still shows. Ids the store does not have are left out.
@@ -160,4 +176,17 @@ export interface AlertOutbox {
   /** written to the store: forget them */
   remove(alertIds: readonly string[]): void;
   size(): number;
+}
+
+/**
+ * The alerts this station has announced (handed to its notification policy), kept across restarts, so
+ * an alert handed to it again (redelivered by Kafka, re-read by a poll after a restart) is listed but
+ * never announced twice.
+ */
+export interface AnnouncedAlerts {
+  /** those of `alertIds` announced before */
+  seen(alertIds: readonly string[]): Set<string>;
+  record(alerts: readonly { alertId: string; alertTime: number }[], at: number): void;
+  /** forgets announcements older than `before` (epoch ms); returns how many */
+  prune(before: number): number;
 }

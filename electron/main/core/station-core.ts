@@ -23,7 +23,16 @@ import type {
 } from '../../../shared/ipc/contract';
 import { acknowledgementsCsv } from './ack-csv';
 import { NotificationPolicy } from './notification-policy';
-import type { AckCache, AlertOutbox, AlertStore, Clock, Notifier, Unsubscribe, VitalsSource } from './ports';
+import type {
+  AckCache,
+  AlertOutbox,
+  AlertStore,
+  AnnouncedAlerts,
+  Clock,
+  Notifier,
+  Unsubscribe,
+  VitalsSource,
+} from './ports';
 import { StationError } from './station-error';
 import { ACK_WAITING_FOR_STORE } from '../../../shared/ipc/contract';
 
@@ -63,6 +72,8 @@ export interface StationCoreDeps {
   cache: AckCache;
   /** alerts raised here wait in it until the alert store has them */
   outbox: AlertOutbox;
+  /** what this station has announced, across restarts; without it a restart may announce again */
+  announced?: AnnouncedAlerts;
   notifier: Notifier;
   clock: Clock;
   settings: SettingsPort;
@@ -179,15 +190,15 @@ export class StationCore {
       vitals.onHealth(() => this.emitHealth()),
     );
     if (vitals.onRejects) this.unsubscribers.push(vitals.onRejects((s) => this.emit('rejects:changed', s)));
-    await this.checkAlertStore();
-    if (this.alertHealth.up) {
-      await this.loadPendingFromStore();
-      if (this.deps.outbox.size() > 0) void this.flushOutbox(); // left by the last run
-    }
+    // Vitals first: with a ward configured, its first read says which patients the store's pending
+    // alerts are to be loaded for.
     await vitals.start();
     for (const bed of await vitals.beds()) this.beds.set(bed.patientId, bed);
+    await this.checkAlertStore(); // loads the store's pending alerts once it answers
+    if (this.alertHealth.up && this.deps.outbox.size() > 0) void this.flushOutbox(); // left by the last run
     this.checkCache();
     this.scheduleHealth();
+    this.watchBackends();
     this.scheduleSync();
     this.pruneCache();
     const replaced = this.deps.cacheReplacedAtStart;
@@ -200,6 +211,7 @@ export class StationCore {
   async stop(): Promise<void> {
     this.stopped = true;
     this.deps.clock.clearTimeout(this.healthTimer);
+    this.unwatchBackends();
     this.deps.clock.clearTimeout(this.syncTimer);
     for (const off of this.unsubscribers.splice(0)) off();
     this.policy.dispose();
@@ -213,8 +225,9 @@ export class StationCore {
     return () => this.listeners.delete(listener);
   }
 
+  /** pending alerts plus active technical alarms (a lost backend), for the tray */
   unreadCount(): number {
-    return this.pending.size;
+    return this.pending.size + this.raisedOutages();
   }
 
   // ---- request handlers (requests are already validated by the host) ----------------------
@@ -231,8 +244,9 @@ export class StationCore {
       return this.info();
     },
     'ward:beds': async () => [...this.beds.values()].map((b) => this.withState(b)),
-    'alerts:list': async (query) => this.deps.alerts.list(query, this.deps.clock.now()),
-    'alerts:stats': async ({ range }) => this.deps.alerts.stats(range, this.deps.clock.now()),
+    'alerts:list': async (query) => this.deps.alerts.list(query, this.deps.clock.now(), this.wardScope()),
+    'alerts:stats': async ({ range }) =>
+      this.deps.alerts.stats(range, this.deps.clock.now(), this.wardScope()),
     'alerts:get': async ({ alertId }) => {
       const alert = await this.findAlert(alertId);
       const now = this.deps.clock.now();
@@ -244,11 +258,20 @@ export class StationCore {
     },
     'alerts:acknowledge': async ({ alertId, action, note }) =>
       this.acknowledge(alertId, action, note ?? null),
-    'patients:trend': async ({ patientId, from, to }) => this.deps.vitals.trend(patientId, from, to),
+    'patients:trend': async ({ patientId, from, to }) => {
+      this.requireInWard(patientId);
+      return this.deps.vitals.trend(patientId, from, to);
+    },
     'patients:alerts': async ({ patientId, range }) =>
-      this.deps.alerts.patientAlerts(patientId, range, this.deps.clock.now()),
-    'thresholds:get': async ({ patientId }) => this.deps.vitals.thresholds(patientId),
-    'thresholds:update': async ({ patientId, limits }) => this.updateThresholds(patientId, limits),
+      this.deps.alerts.patientAlerts(patientId, range, this.deps.clock.now(), this.requireInWard(patientId)),
+    'thresholds:get': async ({ patientId }) => {
+      this.requireInWard(patientId);
+      return this.deps.vitals.thresholds(patientId);
+    },
+    'thresholds:update': async ({ patientId, limits }) => {
+      this.requireInWard(patientId);
+      return this.updateThresholds(patientId, limits);
+    },
     'review:list': async (filter) => this.deps.cache.list(filter),
     'review:export-csv': async ({ from, to }) => {
       if (from >= to) throw new StationError('bad_request', '"from" must be before "to"');
@@ -259,7 +282,8 @@ export class StationCore {
         csv: acknowledgementsCsv(rows, this.deps.info.wardTimeZone),
       };
     },
-    'stats:burden': async ({ range }) => this.deps.alerts.burden(range, this.deps.clock.now()),
+    'stats:burden': async ({ range }) =>
+      this.deps.alerts.burden(range, this.deps.clock.now(), this.wardScope()),
     'health:get': async () => this.healthList(),
     'rejects:summary': async () => this.deps.vitals.rejects(),
     'settings:get': async () => this.deps.settings.view(),
@@ -278,6 +302,26 @@ export class StationCore {
       return view;
     },
   };
+
+  /**
+   * The patients this station shows (null: the whole hospital). Asked on every request rather than
+   * kept: a new patient in one of the ward's beds is the ward's from the source's next read.
+   */
+  private wardScope(): readonly string[] | null {
+    return this.deps.vitals.scope?.() ?? null;
+  }
+
+  /**
+   * A patient outside the ward is answered as unknown: a station neither reads nor changes what
+   * belongs to another ward (its thresholds included). Returns the scope, for the store's read.
+   */
+  private requireInWard(patientId: string): readonly string[] | null {
+    const scope = this.wardScope();
+    if (scope !== null && !scope.includes(patientId)) {
+      throw new StationError('not_found', `Patient ${patientId} is not in this station's ward.`);
+    }
+    return scope;
+  }
 
   info(): StationInfo {
     return { ...this.deps.info, nurse: this.nurse };
@@ -566,10 +610,42 @@ export class StationCore {
     }
     this.retryWaitingFor(alerts);
     this.emit('alerts:new', alerts);
-    // Backlog (a restarted station's first poll, simulator warm-up) is listed, not announced.
+    // Backlog (a restarted station's first poll, simulator warm-up) is listed, not announced; nor is
+    // an alert announced before a restart and handed over again.
     const now = this.deps.clock.now();
-    this.policy.onAlerts(fresh.filter((a) => now - a.alertTime < BACKLOG_MS));
+    this.announce(
+      fresh.filter((a) => now - a.alertTime < BACKLOG_MS),
+      now,
+    );
     for (const patientId of new Set(fresh.map((a) => a.patientId))) this.refreshBed(patientId);
+  }
+
+  /**
+   * Hands alerts to the notification policy once per station, across restarts. Recorded after they are
+   * handed over: a crash in between announces again rather than never (a repeat beats a miss). A
+   * failing record is the cache's fault, already alarmed by the cache health.
+   */
+  private announce(alerts: Alert[], now: number): void {
+    if (alerts.length === 0) return;
+    const ledger = this.deps.announced;
+    let due = alerts;
+    if (ledger) {
+      try {
+        const seen = ledger.seen(alerts.map((a) => a.alertId));
+        due = alerts.filter((a) => !seen.has(a.alertId));
+      } catch (err) {
+        this.log(
+          'error',
+          `could not read which alerts were announced; announcing all: ${(err as Error).message}`,
+        );
+      }
+    }
+    this.policy.onAlerts(due);
+    try {
+      ledger?.record(due, now);
+    } catch (err) {
+      this.log('error', `could not record announced alerts: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -686,7 +762,18 @@ export class StationCore {
 
   private async loadPendingFromStore(): Promise<void> {
     try {
-      for (const a of await this.deps.alerts.pendingAlerts()) this.addPending(a);
+      const fresh: Alert[] = [];
+      for (const a of await this.deps.alerts.pendingAlerts(this.deps.vitals.scope?.() ?? null)) {
+        if (!this.pending.has(a.alertId)) fresh.push(a);
+        this.addPending(a);
+      }
+      // Raised while this station was down and already in the store: the feed will not count them as
+      // new, so they are announced here (once: the ledger knows those announced before the restart).
+      const now = this.deps.clock.now();
+      this.announce(
+        fresh.filter((a) => now - a.alertTime < BACKLOG_MS),
+        now,
+      );
     } catch (err) {
       this.setAlertHealth(false, (err as Error).message);
     }
@@ -694,18 +781,45 @@ export class StationCore {
 
   // ---- health ------------------------------------------------------------------------------
 
+  /** a backend lost this long is a technical alarm: a single failed poll that recovers is not */
+  private static readonly OUTAGE_ALARM_AFTER_MS = 2_000;
+  /** the alarm is raised again while the outage lasts (like a critical alert's reminder) */
+  private static readonly OUTAGE_REMINDER_MS = 2 * 60_000;
+  /** mysql2 waits forever on a half-open TCP connection: a ping unanswered this long is a failure */
+  private static readonly PING_TIMEOUT_MS = 2_500;
+  private static readonly PRODUCT: Record<string, string> = {
+    risingwave: 'RisingWave',
+    mysql: 'MySQL',
+    sqlite: 'SQLite',
+  };
+
+  /** lost backends, timed from when they were first seen down (monotonic ms) */
+  private readonly outages = new Map<
+    'vitals' | 'alerts',
+    { since: number; raised: boolean; remindAt: number }
+  >();
+  private outageTimer: unknown;
+  /** from start() to stop() only: a station being stopped takes its vitals down, which is no outage */
+  private watchingBackends = false;
+  /** when the alert store was first found down (monotonic ms): a hung ping counts from when it was sent */
+  private alertDownAt = 0;
+  private pingInFlight: Promise<void> | null = null;
+  private pingTimer: unknown;
+
   private scheduleHealth(): void {
     if (this.stopped) return;
     this.healthTimer = this.deps.clock.setTimeout(async () => {
       this.checkCache();
+      this.trackOutages(); // in case a source changed its health without telling
       await this.checkAlertStore();
       this.scheduleHealth();
     }, this.deps.healthIntervalMs ?? 1000);
   }
 
   private async checkAlertStore(): Promise<void> {
+    const sentAt = this.deps.clock.monotonic();
     try {
-      await this.deps.alerts.ping();
+      await this.pingAlertStore();
       const wasDown = !this.alertHealth.up;
       this.setAlertHealth(true, null);
       if (wasDown) {
@@ -715,8 +829,39 @@ export class StationCore {
       }
       await this.learnHandledElsewhere();
     } catch (err) {
-      this.setAlertHealth(false, (err as Error).message);
+      this.setAlertHealth(false, (err as Error).message, sentAt);
     }
+  }
+
+  /**
+   * The store's ping, failed after PING_TIMEOUT_MS without an answer. One at a time: a hung ping is
+   * waited for again on the next tick rather than another queued behind it on the dead connection.
+   */
+  private pingAlertStore(): Promise<void> {
+    const ping = (this.pingInFlight ??= this.deps.alerts.ping().finally(() => {
+      this.pingInFlight = null;
+    }));
+    const { clock } = this.deps;
+    return new Promise<void>((resolve, reject) => {
+      const timer = clock.setTimeout(() => {
+        // An answer already received wins over the timeout firing with it (a test clock jumping ahead
+        // fires the timer before the answer's promise callbacks run).
+        setImmediate(() =>
+          reject(new Error(`The alert store did not answer within ${StationCore.PING_TIMEOUT_MS / 1000} s`)),
+        );
+      }, StationCore.PING_TIMEOUT_MS);
+      this.pingTimer = timer;
+      ping.then(
+        () => {
+          clock.clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clock.clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
   }
 
   /**
@@ -744,8 +889,10 @@ export class StationCore {
     this.log('info', `${handled.length} alert(s) handled at another station`);
   }
 
-  private setAlertHealth(up: boolean, message: string | null): void {
+  /** `downSince`: when the failed request was sent (monotonic ms); default now */
+  private setAlertHealth(up: boolean, message: string | null, downSince?: number): void {
     if (this.alertHealth.up === up) return;
+    if (!up) this.alertDownAt = downSince ?? this.deps.clock.monotonic();
     this.alertHealth = {
       ...this.alertHealth,
       up,
@@ -805,16 +952,22 @@ export class StationCore {
   }
 
   /** A technical alarm (level 1, like signal loss): the station itself, not a patient, needs attention. */
-  private technicalAlarm(key: string, what: string, body: string): void {
-    const request = {
+  private technicalAlarm(
+    key: string,
+    what: string,
+    body: string,
+    extra: Partial<Pick<EventMap['notify:show'], 'urgency' | 'reminder' | 'technical'>> = {},
+  ): void {
+    const request: EventMap['notify:show'] = {
       key,
       title: `Technical: ${what}`,
       body,
-      urgency: 'normal' as const,
+      urgency: 'normal',
       alertIds: [],
       patientId: '',
-      level: 1 as const,
+      level: 1,
       reminder: false,
+      ...extra,
     };
     try {
       this.deps.notifier.show(request);
@@ -830,6 +983,115 @@ export class StationCore {
 
   private emitHealth(): void {
     this.emit('health:changed', this.healthList());
+    this.trackOutages();
+  }
+
+  private watchBackends(): void {
+    this.watchingBackends = true;
+    this.trackOutages();
+  }
+
+  private unwatchBackends(): void {
+    this.watchingBackends = false;
+    this.deps.clock.clearTimeout(this.outageTimer);
+    this.deps.clock.clearTimeout(this.pingTimer);
+    this.outages.clear();
+  }
+
+  private raisedOutages(): number {
+    let n = 0;
+    for (const o of this.outages.values()) if (o.raised) n++;
+    return n;
+  }
+
+  /**
+   * Times the vitals feed (not the simulator: it runs inside the station) and the alert store while
+   * they are down; raises, reminds and clears their technical alarms; wakes up for the next deadline.
+   */
+  private trackOutages(): void {
+    if (!this.watchingBackends || this.stopped) return;
+    const { clock, vitals } = this.deps;
+    const now = clock.monotonic();
+    this.trackOutage('vitals', !vitals.health().up && vitals.adapter !== 'simulator', now, now);
+    this.trackOutage('alerts', !this.alertHealth.up, this.alertDownAt, now);
+    clock.clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
+    let next = Infinity;
+    for (const o of this.outages.values()) {
+      next = Math.min(next, o.raised ? o.remindAt : o.since + StationCore.OUTAGE_ALARM_AFTER_MS);
+    }
+    if (next < Infinity) {
+      this.outageTimer = clock.setTimeout(() => this.trackOutages(), Math.max(0, next - now));
+    }
+  }
+
+  private trackOutage(backend: 'vitals' | 'alerts', down: boolean, downSince: number, now: number): void {
+    let outage = this.outages.get(backend);
+    if (!down) {
+      if (!outage) return;
+      this.outages.delete(backend);
+      if (outage.raised) this.backendRestored(backend, now - outage.since);
+      return;
+    }
+    if (!outage) {
+      outage = { since: Math.min(downSince, now), raised: false, remindAt: 0 };
+      this.outages.set(backend, outage);
+    }
+    const reminder = outage.raised;
+    if (reminder ? now < outage.remindAt : now - outage.since < StationCore.OUTAGE_ALARM_AFTER_MS) return;
+    // counted (tray) before it is announced
+    outage.raised = true;
+    outage.remindAt = now + StationCore.OUTAGE_REMINDER_MS;
+    this.backendLost(backend, now - outage.since, reminder);
+  }
+
+  private backendLost(backend: 'vitals' | 'alerts', downForMs: number, reminder: boolean): void {
+    const { product, role } = this.backendName(backend);
+    const what = `${reminder ? 'still ' : ''}no connection to ${product} (${role})`;
+    const meaning =
+      backend === 'vitals'
+        ? 'Vital signs on screen are not updating. New alerts may not reach this station.'
+        : 'Acknowledgements made here wait on this station, other stations do not see them, and the alert list may be incomplete.';
+    const lasting = reminder ? `No connection for ${StationCore.duration(downForMs)}. ` : '';
+    this.log('error', `technical alarm: ${what}`);
+    this.technicalAlarm(
+      `backend:${backend}`,
+      what,
+      `${lasting}${meaning} Check patients at the bedside and call IT.`,
+      // critical urgency: the OS notification stays up, through do-not-disturb
+      { urgency: 'critical', reminder, technical: 'raised' },
+    );
+  }
+
+  private backendRestored(backend: 'vitals' | 'alerts', downForMs: number): void {
+    const { product } = this.backendName(backend);
+    const after = `after ${StationCore.duration(downForMs)} without a connection`;
+    this.log('info', `technical alarm cleared: connection to ${product} restored ${after}`);
+    this.technicalAlarm(
+      `backend:${backend}`,
+      `connection to ${product} restored`,
+      backend === 'vitals'
+        ? `Vital signs are updating again ${after}. Look through the alert list for anything raised meanwhile.`
+        : `The alert record is reachable again ${after}; acknowledgements kept on this station are being sent.`,
+      { technical: 'cleared' },
+    );
+  }
+
+  private backendName(backend: 'vitals' | 'alerts'): { product: string; role: string } {
+    const adapter = backend === 'vitals' ? this.deps.vitals.adapter : this.deps.alerts.adapter;
+    return {
+      product: StationCore.PRODUCT[adapter] ?? adapter,
+      role: backend === 'vitals' ? 'vital signs' : 'alert record',
+    };
+  }
+
+  /** "45 s", "3 min", "2 h 05 min" */
+  private static duration(ms: number): string {
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return `${s} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${m} min`;
+    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
   }
 
   private scheduleSync(): void {
@@ -847,6 +1109,12 @@ export class StationCore {
     this.lastPruneAt = this.deps.clock.monotonic();
     const days = this.deps.settings.ackRetentionDays();
     const removed = this.deps.cache.prune(this.deps.clock.now() - days * 86_400_000);
+    // Only alerts younger than BACKLOG_MS are ever announced: a day of ids is ample.
+    try {
+      this.deps.announced?.prune(this.deps.clock.now() - 86_400_000);
+    } catch (err) {
+      this.log('warn', `could not prune announced alerts: ${(err as Error).message}`);
+    }
     if (removed > 0) this.log('info', `pruned ${removed} acknowledgements older than ${days} days`);
   }
 

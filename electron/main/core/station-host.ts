@@ -15,6 +15,7 @@ import { openCheckedStationDatabase, prepareDataDir } from '../adapters/sqlite/o
 import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
 import { createSqliteAlertOutbox } from '../adapters/sqlite/sqlite-alert-outbox';
 import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
+import { createSqliteAnnouncedAlerts } from '../adapters/sqlite/sqlite-announced-alerts';
 import { createSettingsStore, type SettingsStore } from '../config/settings-store';
 import { dispatch } from './dispatch';
 import type { HostOptions, StationHost } from './host-types';
@@ -119,6 +120,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
   };
   const cache = createSqliteAckCache(db);
   const outbox = createSqliteAlertOutbox(db);
+  const announced = createSqliteAnnouncedAlerts(db);
   const settings = createSettingsStore({
     file: join(opts.dataDir, 'settings.json'),
     secretStore: opts.secretStore,
@@ -139,12 +141,18 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
     let alerts: AlertStore;
     if (s.connection.mode === 'connected') {
       // Loaded on first use: the drivers (mysql2, pg) cost ≈ 0.1 s of start-up a simulator never needs.
-      const [{ createRisingWaveVitalsSource }, { createMysqlAlertStore }] = await Promise.all([
+      const [{ createRisingWaveVitalsSource }, { createMysqlAlertStore }, kafkaFeed] = await Promise.all([
         import('../adapters/risingwave/risingwave-vitals-source'),
         import('../adapters/mysql/mysql-alert-store'),
+        s.connection.kafka.bootstrap ? import('../adapters/kafka/kafka-alert-feed') : null,
       ]);
       const rw = s.connection.risingwave;
       const my = s.connection.mysql;
+      const kafka = s.connection.kafka;
+      const brokers = kafka.bootstrap
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0);
       vitals = createRisingWaveVitalsSource({
         host: rw.host,
         port: rw.port,
@@ -154,6 +162,18 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         pollIntervalMs: s.connection.pollIntervalMs,
         clock,
         stationId,
+        wardId: s.connection.wardId || null,
+        createAlertPush: kafkaFeed
+          ? (deliver) =>
+              kafkaFeed.createKafkaAlertFeed({
+                brokers,
+                topic: kafka.alertsTopic,
+                stationId,
+                deliver,
+                clock,
+                log: (m) => logger.warn(m),
+              })
+          : undefined,
       });
       alerts = createMysqlAlertStore({
         host: my.host,
@@ -181,6 +201,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       alerts,
       cache,
       outbox,
+      announced,
       notifier: opts.notifier,
       clock,
       settings: settingsPort(settings),

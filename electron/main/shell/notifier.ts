@@ -43,6 +43,8 @@ export function createElectronNotifier(deps: ElectronNotifierDeps): Notifier {
         // Linux: critical notifications bypass do-not-disturb and do not expire on their own
         urgency: critical ? 'critical' : 'normal',
         timeoutType: critical ? 'never' : 'default',
+        // an all-clear ("connection restored") must not sound like an alarm
+        ...(request.technical === 'cleared' ? { silent: true } : {}),
       });
       notification.on('click', () => {
         const win = deps.getWindow();

@@ -55,7 +55,7 @@ describe('createStationTray', () => {
     expect(t.onShow).toHaveBeenCalledTimes(2);
   });
 
-  it('updates on alerts:new and alerts:changed only', () => {
+  it('updates on alerts and technical alarms, not on ward updates', () => {
     const t = setup();
     t.setCount(3);
     t.emit('ward:update', []);
@@ -69,6 +69,70 @@ describe('createStationTray', () => {
     expect(t.tray.toolTip).toBe('Nurse Station — 1 pending alert');
     t.setCount(0);
     t.emit('alerts:changed', []);
+    expect(t.tray.title).toBe('');
+  });
+
+  // #12: a lost backend is a technical alarm; the tray counts it and names it.
+  it('counts and names a technical alarm while it lasts', () => {
+    const t = setup();
+    const lost = {
+      key: 'backend:vitals',
+      title: 'Technical: no connection to RisingWave (vital signs)',
+      body: 'New alerts may not reach this station. Check patients at the bedside and call IT.',
+      urgency: 'critical' as const,
+      alertIds: [],
+      patientId: '',
+      level: 1 as const,
+      reminder: false,
+      technical: 'raised' as const,
+    };
+    t.setCount(3); // 2 pending alerts + the alarm (the core counts it)
+    t.emit('notify:show', lost);
+    expect(t.tray.title).toBe('3');
+    expect(t.tray.toolTip).toBe(
+      'Nurse Station — Technical: no connection to RisingWave (vital signs) — 2 pending alerts',
+    );
+    expect(t.tray.menu!.template.slice(0, 2).map((i) => i.label)).toEqual([lost.title, '2 pending alerts']);
+    // a reminder keeps the first title
+    t.emit('notify:show', { ...lost, reminder: true, title: 'Technical: still no connection to RisingWave' });
+    expect(t.tray.menu!.template[0]!.label).toBe(lost.title);
+    // restored
+    t.setCount(2);
+    t.emit('notify:show', {
+      ...lost,
+      title: 'Technical: connection to RisingWave restored',
+      technical: 'cleared',
+    });
+    expect(t.tray.toolTip).toBe('Nurse Station — 2 pending alerts');
+    expect(t.tray.menu!.template.map((i) => i.label)).toEqual([
+      '2 pending alerts',
+      undefined,
+      'Show Nurse Station',
+      'Quit',
+    ]);
+    expect(t.tray.title).toBe('2');
+  });
+
+  it('drops a technical alarm whose backend reports up (its core was rebuilt meanwhile)', () => {
+    const t = setup();
+    t.setCount(1);
+    t.emit('notify:show', {
+      key: 'backend:alerts',
+      title: 'Technical: no connection to MySQL (alert record)',
+      body: '',
+      urgency: 'critical',
+      alertIds: [],
+      patientId: '',
+      level: 1,
+      reminder: false,
+      technical: 'raised',
+    });
+    expect(t.tray.toolTip).toBe(
+      'Nurse Station — Technical: no connection to MySQL (alert record) — No pending alerts',
+    );
+    t.setCount(0);
+    t.emit('health:changed', [{ backend: 'alerts', adapter: 'mysql', up: true, since: 0, message: null }]);
+    expect(t.tray.toolTip).toBe('Nurse Station — No pending alerts');
     expect(t.tray.title).toBe('');
   });
 

@@ -1,6 +1,9 @@
 // The tray icon: pending-alert count at a glance (tooltip, title where the desktop shows one, and
-// a menu line, since Linux app indicators show no tooltip), and Show / Quit.
+// a menu line, since Linux app indicators show no tooltip), and Show / Quit. The count includes
+// active technical alarms (a lost backend), which are named on their own lines.
 import { Menu, Tray, nativeImage } from 'electron';
+import type { BackendHealth } from '../../../shared/domain/types';
+import type { NotificationRequest } from '../../../shared/ipc/contract';
 import type { StationHost } from '../core/host-types';
 import { logger } from '../core/logger';
 
@@ -29,19 +32,25 @@ export function createStationTray(deps: StationTrayDeps): StationTray {
   if (image.isEmpty()) logger.warn('shell: tray icon not found; the tray shows an empty icon');
   else if (platform !== 'darwin') image = image.resize({ width: 32, height: 32, quality: 'best' });
   const tray = new Tray(image);
-  let lastCount = -1;
+  let lastShown = '';
+  /** active technical alarms by notification key → their title, as the core announced them */
+  const technical = new Map<string, string>();
 
   const update = (): void => {
     const count = Math.max(0, deps.host.unreadCount());
-    if (count === lastCount) return;
-    lastCount = count;
-    const label = pendingLabel(count);
-    tray.setToolTip(`Nurse Station — ${label}`);
+    // the core counts each technical alarm once; the rest are pending alerts
+    const alarms = [...technical.values()].slice(0, count);
+    const label = pendingLabel(count - alarms.length);
+    const shown = JSON.stringify([count, alarms]);
+    if (shown === lastShown) return;
+    lastShown = shown;
+    tray.setToolTip(['Nurse Station', ...alarms, label].join(' — '));
     // Tray titles are shown by macOS and some Linux indicators; Windows has none.
     if (platform !== 'win32') tray.setTitle(count > 0 ? String(count) : '');
     // Linux indicators only pick up menu changes through a new setContextMenu call.
     tray.setContextMenu(
       Menu.buildFromTemplate([
+        ...alarms.map((title) => ({ label: title, enabled: false })),
         { label, enabled: false },
         { type: 'separator' },
         { label: 'Show Nurse Station', click: () => deps.onShow() },
@@ -51,8 +60,17 @@ export function createStationTray(deps: StationTrayDeps): StationTray {
   };
 
   tray.on('click', () => deps.onShow());
-  const unsubscribe = deps.host.onEvent((name) => {
-    if (name === 'alerts:new' || name === 'alerts:changed') update();
+  const unsubscribe = deps.host.onEvent((name, payload) => {
+    if (name === 'notify:show') {
+      const req = payload as NotificationRequest;
+      // the first title, not a reminder's "still …"
+      if (req.technical === 'raised' && !technical.has(req.key)) technical.set(req.key, req.title);
+      else if (req.technical === 'cleared') technical.delete(req.key);
+    } else if (name === 'health:changed') {
+      // a backend back up clears its alarm even if the core that raised it was rebuilt meanwhile
+      for (const h of payload as BackendHealth[]) if (h.up) technical.delete(`backend:${h.backend}`);
+    } else if (name !== 'alerts:new' && name !== 'alerts:changed') return;
+    update();
   });
   update();
 

@@ -6,7 +6,13 @@ import { flush, mockStation, ok } from '../api/mock-station';
 import { setStationApi } from '../api/station-api';
 import { setAlarmPlayer } from '../composables/use-alarm-sound';
 import { useHashRouter } from '../composables/use-hash-router';
-import { CRITICAL_REPEAT_MS, SILENCE_MS, useNotificationsStore } from './notifications';
+import {
+  CRITICAL_REPEAT_MS,
+  SILENCE_MS,
+  soundLevel,
+  toastLingers,
+  useNotificationsStore,
+} from './notifications';
 import { useSettingsStore } from './settings';
 import { useWardStore } from './ward';
 
@@ -187,5 +193,74 @@ describe('useNotificationsStore', () => {
     station.emit('notify:show', req(2, ['c1']));
     vi.advanceTimersByTime(60_000);
     expect(store.toasts.map((t) => t.key)).toEqual(['k-c1']);
+  });
+
+  // #12: losing a backend is a technical alarm: no patient, but it sounds; its all-clear does not.
+  describe('technical alarms', () => {
+    const lost: NotificationRequest = {
+      key: 'backend:vitals',
+      title: 'Technical: no connection to RisingWave (vital signs)',
+      body: 'New alerts may not reach this station. Check patients at the bedside and call IT.',
+      urgency: 'critical',
+      alertIds: [],
+      patientId: '',
+      level: 1,
+      reminder: false,
+      technical: 'raised',
+    };
+    const restored: NotificationRequest = {
+      ...lost,
+      title: 'Technical: connection to RisingWave restored',
+      urgency: 'normal',
+      technical: 'cleared',
+    };
+
+    it('decides sound and toast lifetime', () => {
+      expect(soundLevel(lost)).toBe(1);
+      expect(soundLevel({ ...lost, reminder: true })).toBe(1);
+      expect(soundLevel(restored)).toBeNull();
+      expect(soundLevel(req(2, ['c1']))).toBe(2);
+      expect(soundLevel(req(1, ['w1']))).toBe(1);
+      expect(toastLingers(lost)).toBe(true);
+      expect(toastLingers(restored)).toBe(false);
+      expect(toastLingers(req(1, ['w1']))).toBe(false);
+      expect(toastLingers(req(2, ['c1']))).toBe(true);
+    });
+
+    it('sounds the alarm (and its reminder) in both shells, not the all-clear', async () => {
+      for (const shell of ['electron', 'web'] as const) {
+        const { station, played } = await setup({ shell });
+        station.emit('notify:show', lost);
+        station.emit('notify:show', { ...lost, reminder: true });
+        station.emit('notify:show', restored);
+        expect(played).toEqual([1, 1]);
+        useNotificationsStore().stop();
+      }
+    });
+
+    it('keeps the alarm toast until the all-clear replaces it, which then goes by itself', async () => {
+      vi.useFakeTimers();
+      const { store, station } = await setup();
+      station.emit('notify:show', lost);
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(store.toasts.map((t) => t.title)).toEqual([lost.title]);
+      station.emit('notify:show', restored);
+      expect(store.toasts.map((t) => t.title)).toEqual([restored.title]);
+      vi.advanceTimersByTime(60_000);
+      expect(store.toasts).toHaveLength(0);
+    });
+
+    it('is silenced like any alarm, and does not start the critical repeat', async () => {
+      vi.useFakeTimers();
+      const { store, station, played } = await setup();
+      store.silence();
+      station.emit('notify:show', lost);
+      expect(played).toEqual([]);
+      store.unsilence();
+      station.emit('notify:show', { ...lost, reminder: true });
+      vi.advanceTimersByTime(CRITICAL_REPEAT_MS * 3);
+      expect(played).toEqual([1]);
+      expect(store.alarming).toBe(false);
+    });
   });
 });

@@ -1,5 +1,7 @@
 // Alert notifications inside the renderer: in-app toasts or browser notifications (web shell), and the
 // alarm sound in both shells. A level-2 alarm repeats while any notified critical alert is unacknowledged.
+// Technical alarms (a lost backend) sound like any level-1 alert though they name no patient; their
+// all-clear is silent.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { Alert } from '../../../shared/domain/types';
@@ -20,6 +22,16 @@ const NORMAL_TOAST_MS = 20_000;
 const MAX_TOASTS = 50;
 
 type Permission = NotificationPermission | 'unsupported';
+
+/** The tone a notification plays (when sound is allowed), or null: an all-clear does not sound. */
+export function soundLevel(req: Pick<NotificationRequest, 'level' | 'technical'>): 1 | 2 | null {
+  return req.technical === 'cleared' ? null : req.level;
+}
+
+/** Level-1 toasts go after a while; a technical alarm stays until its all-clear replaces it. */
+export function toastLingers(req: Pick<NotificationRequest, 'level' | 'technical'>): boolean {
+  return req.level === 2 || req.technical === 'raised';
+}
 
 function currentPermission(): Permission {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
@@ -67,7 +79,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
     const old = toastTimers.get(req.key);
     if (old) clearTimeout(old);
     toastTimers.delete(req.key);
-    if (req.level === 1) {
+    if (!toastLingers(req)) {
       toastTimers.set(
         req.key,
         setTimeout(() => dismiss(req.key), NORMAL_TOAST_MS),
@@ -92,6 +104,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
         body: req.body,
         tag: req.key,
         requireInteraction: req.urgency === 'critical',
+        silent: soundLevel(req) === null,
       });
       n.onclick = () => {
         window.focus();
@@ -125,7 +138,8 @@ export const useNotificationsStore = defineStore('notifications', () => {
       criticalOpen.value = s;
       updateRepeat();
     }
-    if (soundAllowed()) sound.play(req.level);
+    const tone = soundLevel(req);
+    if (tone !== null && soundAllowed()) sound.play(tone);
   }
 
   function onAlertsChanged(alerts: Alert[]): void {

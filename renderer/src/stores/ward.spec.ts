@@ -31,6 +31,48 @@ describe('mergeBeds', () => {
     expect(merged[1]).toBe(a);
     expect(merged[2]!.state).toBe('critical');
   });
+
+  // Issue #12: a patient who leaves the station's ward leaves the overview.
+  it('removes the tile of a vacated bed, keeps the others and ignores an unknown one', () => {
+    const a = bed('P1');
+    const b = bed('P2');
+    const c = bed('P3');
+    const merged = mergeBeds(
+      [a, b, c],
+      [
+        { ...bed('P2'), vacated: true },
+        { ...bed('P9'), vacated: true },
+      ],
+    );
+    expect(merged.map((x) => x.patientId)).toEqual(['P1', 'P3']);
+    expect(merged[0]).toBe(a);
+    expect(merged[1]).toBe(c);
+  });
+
+  it('orders tiles by ward bed when the ward names them, and moves a patient who changes bed', () => {
+    const p7 = { ...bed('P7'), bedId: '2' };
+    const merged = mergeBeds([], [{ ...bed('P1'), bedId: '10' }, p7, { ...bed('P3'), bedId: '1' }]);
+    expect(merged.map((x) => x.patientId)).toEqual(['P3', 'P7', 'P1']);
+    const moved = mergeBeds(merged, [{ ...bed('P3'), bedId: '11' }]);
+    expect(moved.map((x) => x.patientId)).toEqual(['P7', 'P1', 'P3']);
+    expect(moved[0]).toBe(p7);
+  });
+
+  it('applies a push in order: a patient vacated and moved back in stays, the new patient is added', () => {
+    const merged = mergeBeds(
+      [bed('P1'), bed('P2')],
+      [
+        { ...bed('P1'), vacated: true },
+        bed('P3'), // a new patient in the ward
+        { ...bed('P2'), vacated: true },
+        bed('P2', 'warning'),
+      ],
+    );
+    expect(merged.map((x) => [x.patientId, x.state])).toEqual([
+      ['P2', 'warning'],
+      ['P3', 'normal'],
+    ]);
+  });
 });
 
 describe('useWardStore', () => {
@@ -96,6 +138,57 @@ describe('useWardStore', () => {
       expect(ward.beds.every((b) => b.latest!.heartRate !== 70)).toBe(true);
       expect(ward.bed('P119')!.latest!.heartRate).toBe(90);
       expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("drops a vacated patient's tile and limits, and fetches the limits again if they come back", async () => {
+    const station = mockStation({
+      'ward:beds': () => ok([bed('P1'), bed('P2')]),
+      'thresholds:get': ({ patientId }) => ok({ patientId, ...DEFAULT_THRESHOLDS, custom: false }),
+    });
+    setStationApi(station.api);
+    setActivePinia(createPinia());
+    const ward = useWardStore();
+    ward.start();
+    await flush(40);
+    expect(ward.limits.has('P2')).toBe(true);
+    station.emit('ward:update', [{ ...bed('P2', 'critical'), vacated: true }]);
+    expect(ward.beds.map((b) => b.patientId)).toEqual(['P1']);
+    expect(ward.bed('P2')).toBeUndefined();
+    expect(ward.counts.critical).toBe(0);
+    expect(ward.limits.has('P2')).toBe(false);
+    await flush(10);
+    // no limits are asked for a patient who has just left
+    expect(station.callsOf('thresholds:get')).toHaveLength(2);
+    station.emit('ward:update', [bed('P2')]);
+    await flush(10);
+    expect(ward.beds.map((b) => b.patientId)).toEqual(['P1', 'P2']);
+    expect(station.callsOf('thresholds:get')).toHaveLength(3);
+  });
+
+  it('removes a vacated tile in the first frame of a large push', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`);
+    const station = mockStation({
+      'ward:beds': () => ok(ids.map((id) => bed(id))),
+      'thresholds:get': ({ patientId }) => ok({ patientId, ...DEFAULT_THRESHOLDS, custom: false }),
+    });
+    setStationApi(station.api);
+    setActivePinia(createPinia());
+    const ward = useWardStore();
+    ward.start();
+    await flush(40);
+    vi.useFakeTimers();
+    try {
+      station.emit('ward:update', [
+        ...ids.map((id) => bed(id, 'normal', 80)),
+        { ...bed('P120'), vacated: true },
+      ]);
+      expect(ward.bed('P120')).toBeUndefined();
+      vi.advanceTimersByTime(64);
+      expect(ward.beds).toHaveLength(119);
+      expect(ward.beds.every((b) => b.latest!.heartRate === 80)).toBe(true);
     } finally {
       vi.useRealTimers();
     }

@@ -25,22 +25,44 @@ const afterNextFrame = (fn: () => void): void => {
   else setTimeout(fn, 16);
 };
 
+/** Where a tile sorts "by bed": its ward bed when the ward names one, else its patient. */
+const placeOf = (b: BedSnapshot): string => b.bedId || b.patientId;
+
+/** Natural order of bed (or patient) ids, then patient ids: two patients never tie. */
+export function compareBeds(a: BedSnapshot, b: BedSnapshot): number {
+  return patientCollator.compare(placeOf(a), placeOf(b)) || patientCollator.compare(a.patientId, b.patientId);
+}
+
+/**
+ * `current` with `updates` applied in order: a snapshot replaces its patient's (or adds a tile), a
+ * `vacated` one removes the tile (the patient left this station's ward; issue #12). Tiles are in
+ * bed order, so a bed's new patient takes the tile's place and a patient moved to another bed moves.
+ */
 export function mergeBeds(current: readonly BedSnapshot[], updates: readonly BedSnapshot[]): BedSnapshot[] {
   const byId = new Map(current.map((b, i) => [b.patientId, i]));
-  const out = current.slice();
-  let added = false;
+  const out: (BedSnapshot | null)[] = current.slice();
+  let reorder = false;
+  let removed = false;
   for (const u of updates) {
     const i = byId.get(u.patientId);
-    if (i === undefined) {
+    if (u.vacated) {
+      if (i !== undefined) {
+        out[i] = null;
+        byId.delete(u.patientId);
+        removed = true;
+      }
+    } else if (i === undefined) {
       byId.set(u.patientId, out.length);
       out.push(u);
-      added = true;
+      reorder = true;
     } else {
+      if (placeOf(out[i]!) !== placeOf(u)) reorder = true;
       out[i] = u;
     }
   }
-  if (added) out.sort((a, b) => patientCollator.compare(a.patientId, b.patientId));
-  return out;
+  const beds = removed ? out.filter((b): b is BedSnapshot => b !== null) : (out as BedSnapshot[]);
+  if (reorder) beds.sort(compareBeds);
+  return beds;
 }
 
 export function limitsFrom(t: Thresholds): ThresholdLimits {
@@ -103,13 +125,16 @@ export const useWardStore = defineStore('ward', () => {
     const size = Math.max(BEDS_PER_FRAME, Math.ceil(beds.value.length / FRAMES_PER_PUSH));
     if (chunk.length > size) {
       const shown = new Map(beds.value.map((b) => [b.patientId, b.state]));
-      const changing = chunk.filter((u) => shown.get(u.patientId) !== u.state);
-      const same = chunk.filter((u) => shown.get(u.patientId) === u.state);
+      // a tile leaving the ward is a change too: it goes first
+      const changes = (u: BedSnapshot) => u.vacated === true || shown.get(u.patientId) !== u.state;
+      const changing = chunk.filter(changes);
+      const same = chunk.filter((u) => !changes(u));
       chunk = changing.concat(same).slice(0, size);
     }
     for (const u of chunk) queued.delete(u.patientId);
     beds.value = mergeBeds(beds.value, chunk);
-    requestLimits(chunk.map((u) => u.patientId));
+    forgetLimits(chunk.filter((u) => u.vacated).map((u) => u.patientId));
+    requestLimits(chunk.filter((u) => !u.vacated).map((u) => u.patientId));
     if (queued.size > 0) {
       frameScheduled = true;
       afterNextFrame(drain);
@@ -136,6 +161,14 @@ export const useWardStore = defineStore('ward', () => {
         pump();
       });
     }
+  }
+
+  /** A patient who left the ward: their limits are fetched again should they come back. */
+  function forgetLimits(ids: string[]): void {
+    if (!ids.some((id) => limits.value.has(id))) return;
+    const m = new Map(limits.value);
+    for (const id of ids) m.delete(id);
+    limits.value = m;
   }
 
   /** Called by the patient screen after a threshold edit, so the tile highlights with the new limits. */

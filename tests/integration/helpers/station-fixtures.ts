@@ -103,6 +103,8 @@ export function fixedSettings(retentionDays = 30): SettingsPort {
       risingwave: { host: '127.0.0.1', port: 4566, user: 'root', database: 'dev', passwordSet: false },
       mysql: { host: '127.0.0.1', port: 3306, user: 'root', database: 'x', passwordSet: false },
       pollIntervalMs: 1000,
+      wardId: '',
+      kafka: { bootstrap: '', alertsTopic: 'nurse_station_alerts' },
     },
     notifications: NOTIFICATIONS,
     secretStorage: { encrypted: false, message: 'test' },

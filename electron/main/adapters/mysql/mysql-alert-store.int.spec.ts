@@ -255,6 +255,17 @@ describe('mysql alert store', () => {
     const ackedSince = await plan(`SELECT COUNT(*) FROM alerts WHERE ack_time > '2026-11-20 11:50:00'
       AND ${from} AND alert_time <= '2026-11-20 11:50:00'`);
     expect(ackedSince).toEqual({ key: 'ix_alerts_ack_time', extra: expect.stringContaining('Using index') });
+    // A ward (issue #12): its 4 of 40 patients, padded to the 16-id IN list the store binds. The cards
+    // of a ward cannot use the hourly counts; they must still read only the ward's rows through an index.
+    const ward = ['P1', 'P2', 'P3', 'P4', ...Array.from({ length: 12 }, () => 'P4')]
+      .map((p) => `'${p}'`)
+      .join(', ');
+    const scopedCards = await plan(`SELECT COUNT(CASE WHEN alert_time >= '2026-11-13 12:00:00' THEN 1 END),
+        COUNT(CASE WHEN alert_time <= '2026-11-20 11:50:00' AND (status = 'pending' OR ack_time > '2026-11-20 11:50:00') THEN 1 END)
+      FROM alerts WHERE alert_time >= '2026-11-13 11:50:00' AND patient_id IN (${ward})`);
+    expect(['ix_alerts_patient_time', 'ix_alerts_time_cover']).toContain(scopedCards.key);
+    const scopedList = await plan(`${cols} WHERE ${from} AND patient_id IN (${ward}) ${order}`);
+    expect(['ix_alerts_patient_time', 'ix_alerts_time']).toContain(scopedList.key);
     await admin.query('TRUNCATE TABLE alerts');
     await admin.query('TRUNCATE TABLE alert_counts_hourly');
     await admin.query('TRUNCATE TABLE alert_patients');
@@ -413,6 +424,24 @@ describe('mysql alert store', () => {
   describe('errors', () => {
     const server = testServerConfig();
     const base = { ...server, database: 'nurse_station', stationId: 'ST-1' };
+
+    it('answers an empty ward, or a patient outside the ward, without asking the server', async () => {
+      // nothing listens on port 1: any statement would fail as unavailable
+      const store = createMysqlAlertStore({ ...base, host: '127.0.0.1', port: 1 });
+      const now = Date.UTC(2026, 10, 20, 12, 0, 0);
+      try {
+        expect(await store.list({ range: '24h', limit: 50 }, now, [])).toEqual({ items: [], next: null });
+        expect((await store.stats('24h', now, [])).total).toBe(0);
+        expect((await store.burden('7d', now, [])).noisiestBeds).toEqual([]);
+        expect(await store.pendingAlerts([])).toEqual([]);
+        expect(await store.patientAlerts('P1', '24h', now, ['P2'])).toEqual([]);
+        await expect(store.list({ range: '24h', limit: 50 }, now, ['P1'])).rejects.toMatchObject({
+          code: 'unavailable',
+        });
+      } finally {
+        await store.close();
+      }
+    });
 
     async function failure(opts: Parameters<typeof createMysqlAlertStore>[0]): Promise<AlertStoreError> {
       const store = createMysqlAlertStore(opts);

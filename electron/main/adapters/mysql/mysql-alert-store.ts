@@ -6,7 +6,7 @@ import mysql from 'mysql2/promise';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Alert, AlertPage, AlertQuery, AlertStats, TimeRange } from '../../../../shared/domain/types';
 import type { BurdenStats } from '../../../../shared/ipc/contract';
-import type { TransitionRequest, TransitionResult } from '../../core/ports';
+import type { PatientScope, TransitionRequest, TransitionResult } from '../../core/ports';
 import {
   AlertStoreError,
   MAX_TIME_MS,
@@ -21,17 +21,22 @@ import {
   checkTransitionRequest,
   conflictMessage,
   containsPattern,
+  emptyBurden,
+  emptyStats,
+  inScope,
   isLegalTransition,
   paddedChunks,
   pageSize,
+  patientInList,
   rangeStart,
   rate,
   rejectedAlertsError,
   resolveTimeZone,
   rowToAlert,
+  scopeList,
   wardDays,
 } from '../alert-store-shared';
-import type { AlertAuditEvent, AlertColumns, AuditedAlertStore } from '../alert-store-shared';
+import type { AlertAuditEvent, AlertColumns, AuditedAlertStore, ScopeList } from '../alert-store-shared';
 import { isFatalMysqlError, isRetryableMysqlError, mapMysqlError } from './mysql-errors';
 import { MYSQL_SCHEMA_VERSION } from './mysql-schema';
 
@@ -153,16 +158,34 @@ const STATS_SQL = `SELECT 'h' AS part, alert_level, status, SUM(n) AS n FROM ale
   SELECT 'k', 0, 'pending', COUNT(*) FROM alerts
     WHERE ack_time > ? AND alert_time >= ? AND alert_time <= ?`;
 
-const OVER_TIME_SQL = `SELECT TIMESTAMPDIFF(HOUR, '1970-01-01 00:00:00', alert_time) AS h, alert_type, alert_level,
-    COUNT(*) AS n
-  FROM alerts WHERE alert_time >= ? GROUP BY h, alert_type, alert_level`;
+// A ward's cards: the hourly counts know no patients, so its own alerts of the range are counted, read
+// by patient (ix_alerts_patient_time). A ward is tens of beds, so that is a few thousand rows at most.
+// "Pending 10 minutes ago" is the unscoped 'p' + 'k' in one test.
+const scopedStatsSql = (scope: ScopeList) => `SELECT
+    COUNT(CASE WHEN alert_time >= ? THEN 1 END) AS total,
+    COUNT(CASE WHEN alert_time >= ? AND alert_level < 2 THEN 1 END) AS level1,
+    COUNT(CASE WHEN alert_time >= ? AND alert_level >= 2 THEN 1 END) AS level2,
+    COUNT(CASE WHEN alert_time >= ? AND status = 'pending' THEN 1 END) AS pending,
+    COUNT(CASE WHEN alert_time >= ? AND status = 'confirmed' THEN 1 END) AS confirmed,
+    COUNT(CASE WHEN alert_time >= ? AND status = 'resolved' THEN 1 END) AS resolved,
+    COUNT(CASE WHEN alert_time <= ? AND (status = 'pending' OR ack_time > ?) THEN 1 END) AS pending_then
+  FROM alerts WHERE alert_time >= ? AND ${patientInList(scope)}`;
+
+/** ` AND patient_id IN (?, …)` for a scope, '' for the whole hospital */
+const andInScope = (scope: ScopeList | null): string => (scope ? ` AND ${patientInList(scope)}` : '');
+
+const overTimeSql = (
+  scope: ScopeList | null,
+) => `SELECT TIMESTAMPDIFF(HOUR, '1970-01-01 00:00:00', alert_time) AS h,
+    alert_type, alert_level, COUNT(*) AS n
+  FROM alerts WHERE alert_time >= ?${andInScope(scope)} GROUP BY h, alert_type, alert_level`;
 
 // Median and p90 by linear interpolation between the floor and ceiling ranks, picked with window
 // functions so only (at most) four rows come back, whatever the number of samples.
-const ACK_SQL = `SELECT d, rn, cnt FROM (
+const ackSql = (scope: ScopeList | null) => `SELECT d, rn, cnt FROM (
     SELECT d, ROW_NUMBER() OVER (ORDER BY d) - 1 AS rn, COUNT(*) OVER () AS cnt FROM (
       SELECT GREATEST(0, TIMESTAMPDIFF(MICROSECOND, alert_time, ack_time) DIV 1000) AS d
-      FROM alerts WHERE alert_time >= ? AND ack_time IS NOT NULL
+      FROM alerts WHERE alert_time >= ? AND ack_time IS NOT NULL${andInScope(scope)}
     ) x
   ) y WHERE rn IN ((cnt - 1) DIV 2, cnt DIV 2, (9 * (cnt - 1)) DIV 10, (9 * (cnt - 1) + 9) DIV 10)`;
 
@@ -419,10 +442,12 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         if (rejected.length > 0) throw rejectedAlertsError(rejected, alerts.length);
       }),
 
-    list: (query: AlertQuery, now: number) =>
+    list: (query: AlertQuery, now: number, scope?: PatientScope) =>
       run(async (): Promise<AlertPage> => {
         checkNow(now);
         const size = pageSize(query.limit);
+        const ward = scopeList(scope);
+        if (ward && ward.ids.length === 0) return { items: [], next: null };
         const where = ['alert_time >= ?'];
         const values: SqlValue[] = [toMysqlDateTime(rangeStart(query.range, now))];
         if (query.level !== undefined) {
@@ -433,7 +458,18 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
           where.push('status = ?');
           values.push(query.status);
         }
-        if (query.patientSearch !== undefined && query.patientSearch !== '') {
+        if (ward && query.patientSearch !== undefined && query.patientSearch !== '') {
+          // A ward's patients are known: the search picks among them (the same test as below), and
+          // the list asks for those by equality.
+          const needle = query.patientSearch.toLowerCase();
+          const found = scopeList(ward.ids.filter((id) => id.toLowerCase().includes(needle)))!;
+          if (found.ids.length === 0) return { items: [], next: null };
+          where.push(patientInList(found));
+          values.push(...found.bind);
+        } else if (ward) {
+          where.push(patientInList(ward));
+          values.push(...ward.bind);
+        } else if (query.patientSearch !== undefined && query.patientSearch !== '') {
           // A substring match cannot seek an index, and riding the time index finds nothing fast when few
           // or no alerts match (a 1,000,000-alert week was scanned whole: seconds). So the ids are matched
           // first, against alert_patients (every id that has alerts, kept by a trigger), and the list asks
@@ -463,7 +499,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         return { items, next: more && last ? { alertTime: last.alertTime, alertId: last.alertId } : null };
       }),
 
-    stats: (range: TimeRange, now: number) =>
+    stats: (range: TimeRange, now: number, scope?: PatientScope) =>
       run(async (): Promise<AlertStats> => {
         checkNow(now);
         const from = rangeStart(range, now);
@@ -473,6 +509,26 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         const h = toMysqlDateTime(hour);
         const t0 = toMysqlDateTime(then);
         const f0 = toMysqlDateTime(from - PENDING_CHANGE_WINDOW_MS);
+        const ward = scopeList(scope);
+        if (ward) {
+          if (ward.ids.length === 0) return emptyStats();
+          const [r] = await exec<RowDataPacket[]>(pool, scopedStatsSql(ward), [
+            ...[f, f, f, f, f, f, t0, t0, f0],
+            ...ward.bind,
+          ]);
+          const n = (k: string) => Number(r?.[k] ?? 0);
+          return {
+            total: n('total'),
+            level1: n('level1'),
+            level2: n('level2'),
+            pending: n('pending'),
+            pendingChange: n('pending') - n('pending_then'),
+            confirmed: n('confirmed'),
+            resolved: n('resolved'),
+            confirmedRate: rate(n('confirmed'), n('total')),
+            resolvedRate: rate(n('resolved'), n('total')),
+          };
+        }
         const rows = await exec<RowDataPacket[]>(pool, STATS_SQL, [h, f, h, f0, t0, t0, f0, t0]);
         const c = { total: 0, level1: 0, level2: 0, pending: 0, confirmed: 0, resolved: 0, pendingThen: 0 };
         for (const r of rows) {
@@ -507,9 +563,10 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         return rows[0] ? toAlert(rows[0]) : null;
       }),
 
-    patientAlerts: (patientId: string, range: TimeRange, now: number) =>
+    patientAlerts: (patientId: string, range: TimeRange, now: number, scope?: PatientScope) =>
       run(async () => {
         checkNow(now);
+        if (!inScope(patientId, scope)) return [];
         const rows = await exec<RowDataPacket[]>(
           pool,
           `${ALERT_SELECT} WHERE patient_id = ? AND alert_time >= ? ${ORDER} LIMIT ${PATIENT_ALERTS_CAP}`,
@@ -524,9 +581,12 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         return transition(req);
       }),
 
-    burden: (range: TimeRange, now: number) =>
+    burden: (range: TimeRange, now: number, scope?: PatientScope) =>
       run(async (): Promise<BurdenStats> => {
         checkNow(now);
+        const ward = scopeList(scope);
+        if (ward && ward.ids.length === 0) return emptyBurden();
+        const within = ward?.bind ?? [];
         const from = rangeStart(range, now);
         const f = toMysqlDateTime(from);
         const days = wardDays(from, now, timeZone);
@@ -536,11 +596,12 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         const [perBedRows, overTimeRows, ackRows] = await Promise.all([
           exec<RowDataPacket[]>(
             pool,
-            `SELECT patient_id, ${dayExpr} AS d, COUNT(*) AS n FROM alerts WHERE alert_time >= ? GROUP BY patient_id, d`,
-            [...bounds.map(toMysqlDateTime), f],
+            `SELECT patient_id, ${dayExpr} AS d, COUNT(*) AS n FROM alerts
+              WHERE alert_time >= ?${andInScope(ward)} GROUP BY patient_id, d`,
+            [...bounds.map(toMysqlDateTime), f, ...within],
           ),
-          exec<RowDataPacket[]>(pool, OVER_TIME_SQL, [f]),
-          exec<RowDataPacket[]>(pool, ACK_SQL, [f]),
+          exec<RowDataPacket[]>(pool, overTimeSql(ward), [f, ...within]),
+          exec<RowDataPacket[]>(pool, ackSql(ward), [f, ...within]),
         ]);
         return assembleBurden({
           overTime: overTimeRows.map((r) => ({
@@ -562,12 +623,13 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         });
       }),
 
-    pendingAlerts: () =>
-      run(async () =>
-        (await exec<RowDataPacket[]>(pool, `${ALERT_SELECT} WHERE status = 'pending' ${ORDER}`, [])).map(
-          toAlert,
-        ),
-      ),
+    pendingAlerts: (scope?: PatientScope) =>
+      run(async () => {
+        const ward = scopeList(scope);
+        if (ward && ward.ids.length === 0) return [];
+        const sql = `${ALERT_SELECT} WHERE status = 'pending'${andInScope(ward)} ${ORDER}`;
+        return (await exec<RowDataPacket[]>(pool, sql, ward?.bind ?? [])).map(toAlert);
+      }),
 
     handledAmong: (alertIds: readonly string[]) =>
       run(async () => {

@@ -65,11 +65,50 @@ export interface RisingWaveVitalsSourceOptions {
   createPool?: (config: pg.PoolConfig) => pg.Pool;
   /** operator log for details that do not belong in the UI; default the main-process logger */
   log?: (message: string) => void;
+  /**
+   * This station's ward (`ward_beds.ward_id`): only its beds' vitals, alerts and trends are read, and a
+   * patient moved into one of its beds follows the bed. Null or '': the whole hospital.
+   */
+  wardId?: string | null;
+  /**
+   * The push path of the alert feed (RisingWave's Kafka sink, kafka-alert-feed.ts), built with the
+   * function it hands its alerts to. Without it, or while it is not live, alerts are polled.
+   */
+  createAlertPush?: (deliver: (alerts: Alert[]) => Promise<void>) => AlertPush;
+  /** while the push path is live, alerts are still polled this often as a safety net; default 10000 */
+  reconcileIntervalMs?: number;
+  /**
+   * No successful poll for this long → reported down at once, even while a query still hangs; default
+   * max(3000, 2 × pollIntervalMs + 1000); 0 turns the watchdog off.
+   */
+  noAnswerAfterMs?: number;
+}
+
+/** What this source needs of a push feed (KafkaAlertFeed has it). */
+export interface AlertPush {
+  start(): void;
+  stop(): Promise<void>;
+  live(): boolean;
+  problem(): string | null;
+  onLiveChange(listener: (live: boolean) => void): () => void;
+}
+
+export interface AlertFeedCounts {
+  /** alerts delivered first by the push path */
+  pushed: number;
+  /** alerts delivered first by a poll (fallback, or the safety-net poll finding one push missed) */
+  polled: number;
+  /** pushed alerts of patients outside this station's ward, skipped */
+  outOfWard: number;
 }
 
 export interface RisingWaveVitalsSource extends VitalsSource {
   /** Runs one poll now (after any poll in flight). Rejects only when stopped; failures go to health. */
   pollNow(): Promise<void>;
+  /** which path delivered the alerts so far */
+  feedCounts(): AlertFeedCounts;
+  /** rows read from RisingWave so far (the benchmark's cost per station) */
+  rowsRead(): number;
 }
 
 /** Thrown by request methods when RisingWave cannot answer; the message is safe for the UI. */
@@ -92,6 +131,11 @@ const BACKOFF_START_MS = 1_000;
 const MIN_POLL_GAP_MS = 100;
 const BACKOFF_CAP_MS = 30_000;
 const SEED_WINDOW_MS = 10 * 60_000;
+/** alert ids remembered across both feed paths, so neither delivers what the other did */
+const MAX_RECENT_IDS = 20_000;
+/** no successful poll for this long (at least) → RisingWave is reported down, even while a query hangs */
+const WATCHDOG_MIN_MS = 3_000;
+const WATCHDOG_TICK_MS = 500;
 
 function literalLimit(n: number): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid LIMIT ${n}`);
@@ -100,6 +144,9 @@ function literalLimit(n: number): number {
 
 const ALERT_COLUMNS =
   'alert_id, patient_id, device_id, alert_time, alert_type, alert_detail, alert_level, heart_rate, blood_oxygen, blood_glucose';
+const WARD_ALERT_COLUMNS = ALERT_COLUMNS.split(', ')
+  .map((c) => `a.${c}`)
+  .join(', ');
 
 const SQL = {
   latest:
@@ -137,6 +184,25 @@ const SQL = {
     'INSERT INTO patient_thresholds (patient_id, heart_rate_min, heart_rate_max, blood_oxygen_min, ' +
     'blood_glucose_min, blood_glucose_max, updated_at, updated_by) VALUES ($1::varchar, $2::double precision, ' +
     '$3::double precision, $4::double precision, $5::double precision, $6::double precision, $7::timestamptz, $8::varchar)',
+  // Ward-scoped twins of the reads above: only the beds of ward $1, joined by patient_id, so a patient
+  // moved into a bed follows it. An empty bed (patient_id NULL) comes back with no vitals and is skipped.
+  wardLatest:
+    'SELECT b.bed_id, b.patient_id, v.device_id, v.measure_time, v.heart_rate, v.blood_oxygen, v.blood_glucose ' +
+    'FROM ward_beds b LEFT JOIN patient_latest_vitals v ON v.patient_id = b.patient_id ' +
+    `WHERE b.ward_id = $1::varchar ORDER BY b.bed_id LIMIT ${MAX_BEDS}`,
+  wardSeed:
+    'SELECT m.patient_id, m.window_start, m.hr_avg, m.spo2_avg, m.glucose_avg FROM patient_vitals_1min m ' +
+    'JOIN ward_beds b ON b.patient_id = m.patient_id WHERE b.ward_id = $1::varchar AND m.window_start >= $2::timestamptz ' +
+    `ORDER BY m.patient_id, m.window_start LIMIT ${MAX_SEED_ROWS}`,
+  wardAlertsFirstPage:
+    `SELECT ${WARD_ALERT_COLUMNS} FROM alerts a JOIN ward_beds b ON b.patient_id = a.patient_id ` +
+    'WHERE b.ward_id = $1::varchar AND a.alert_time >= $2::timestamptz ' +
+    `ORDER BY a.alert_time, a.alert_id LIMIT ${PAGE_SIZE}`,
+  wardAlertsNextPage:
+    `SELECT ${WARD_ALERT_COLUMNS} FROM alerts a JOIN ward_beds b ON b.patient_id = a.patient_id ` +
+    'WHERE b.ward_id = $1::varchar AND (a.alert_time > $2::timestamptz ' +
+    'OR (a.alert_time = $2::timestamptz AND a.alert_id > $3::varchar)) ' +
+    `ORDER BY a.alert_time, a.alert_id LIMIT ${PAGE_SIZE}`,
   version: 'SELECT version() AS version',
   // RisingWave only: makes the write visible to the next read (read-after-write is not the default)
   flush: 'FLUSH',
@@ -149,6 +215,8 @@ type Row = Record<string, unknown>;
 
 interface PatientState {
   patientId: string;
+  /** the ward bed the patient lies in (ward-scoped reads only) */
+  bedId: string | null;
   deviceId: string | null;
   latest: Reading | null;
   /** newest measure_time seen, even when the row's vitals were incomplete */
@@ -175,6 +243,9 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   const activeWindowMs = opts.activeAlertWindowMs ?? 10 * 60_000;
   const sparkLength = opts.sparkLength ?? 30;
   const stationId = opts.stationId ?? 'nurse-station';
+  const wardId = opts.wardId ? opts.wardId : null;
+  const reconcileMs = opts.reconcileIntervalMs ?? 10_000;
+  const watchdogMs = opts.noAnswerAfterMs ?? Math.max(WATCHDOG_MIN_MS, 2 * pollIntervalMs + 1_000);
   const log = opts.log ?? ((m: string) => logger.warn(`risingwave: ${m}`));
   const target = {
     system: 'RisingWave',
@@ -196,6 +267,19 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   const alertListeners = new Set<(alerts: Alert[]) => void>();
   const bedListeners = new Set<(beds: BedSnapshot[]) => void>();
   const healthListeners = new Set<(health: BackendHealth) => void>();
+  /** ids delivered by either path, oldest first (a Set keeps insertion order): neither repeats the other */
+  const recentIds = new Set<string>();
+  const counts: AlertFeedCounts = { pushed: 0, polled: 0, outOfWard: 0 };
+  let rowsRead = 0;
+  /** patient ids of the ward as last read; null until the first ward read (or with no ward) */
+  let wardPatients: Set<string> | null = null;
+  let push: AlertPush | null = null;
+  let pushStarted = false;
+  let lastAlertPoll = -Infinity;
+  /** the push path just became live: poll alerts once more, to cover the moment it joined */
+  let catchUpPoll = false;
+  let lastSuccessAt: number | null = null;
+  let watchdog: unknown = null;
 
   let health: BackendHealth = {
     backend: 'vitals',
@@ -227,9 +311,27 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     }
   }
 
+  function alertPath(): 'push' | 'poll' {
+    return push?.live() ? 'push' : 'poll';
+  }
+
+  /** What the banner says about the alert path while RisingWave itself answers. */
+  function pathMessage(): string | null {
+    if (!push || push.live()) return null;
+    const problem = push.problem() ?? 'not live';
+    return `Alert push from Kafka unavailable (${problem}); polling RisingWave every ${Math.round(pollIntervalMs / 100) / 10} s instead`;
+  }
+
   function setHealth(up: boolean, message: string | null): void {
-    if (health.up === up && health.message === message) return;
-    health = { ...health, up, message, since: health.up === up ? health.since : clock.now() };
+    const path = push ? alertPath() : undefined;
+    if (health.up === up && health.message === message && health.alertPath === path) return;
+    health = {
+      ...health,
+      up,
+      message,
+      since: health.up === up ? health.since : clock.now(),
+      ...(path ? { alertPath: path } : {}),
+    };
     emit(healthListeners, health);
   }
 
@@ -264,6 +366,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     const p = pool;
     if (!p) throw new VitalsUnavailableError('The RisingWave source is not running');
     const result = await p.query(sql, params);
+    rowsRead += result.rows.length;
     return result.rows as Row[];
   }
 
@@ -304,6 +407,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
         patientId,
         deviceId: null,
         latest: null,
+        bedId: null,
         lastMeasureTime: null,
         lastSparkTime: null,
         spark: { heartRate: [], bloodOxygen: [], bloodGlucose: [] },
@@ -314,7 +418,8 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   }
 
   async function seedSparks(now: number): Promise<void> {
-    const rows = await query(SQL.seed, [tsParam(now - SEED_WINDOW_MS)]);
+    const since = tsParam(now - SEED_WINDOW_MS);
+    const rows = wardId ? await query(SQL.wardSeed, [wardId, since]) : await query(SQL.seed, [since]);
     // only beds whose rings are empty: a restart of this source keeps the values it already has
     const empty = new Set(
       [...patients.values()]
@@ -336,12 +441,39 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     }
   }
 
-  async function readLatest(): Promise<void> {
-    const rows = await query(SQL.latest);
+  /** Patients no longer in the ward's beds leave; their tiles are dropped. */
+  function leaveWard(present: Set<string>): BedSnapshot[] {
+    const vacated: BedSnapshot[] = [];
+    for (const [patientId, state] of patients) {
+      if (present.has(patientId)) continue;
+      patients.delete(patientId);
+      recentAlerts.delete(patientId);
+      lossRaisedFor.delete(patientId);
+      lastSent.delete(patientId);
+      vacated.push({ ...snapshot(state, clock.now()), vacated: true });
+    }
+    return vacated;
+  }
+
+  async function readLatest(): Promise<BedSnapshot[]> {
+    const rows = wardId ? await query(SQL.wardLatest, [wardId]) : await query(SQL.latest);
+    let vacated: BedSnapshot[] = [];
+    if (wardId) {
+      const present = new Set<string>();
+      for (const row of rows) if (typeof row.patient_id === 'string') present.add(row.patient_id);
+      vacated = leaveWard(present);
+      wardPatients = present;
+    }
     for (const row of rows) {
       const patientId = typeof row.patient_id === 'string' ? row.patient_id : null;
+      if (!patientId) continue; // an empty bed
       const measureTime = toEpochMs(row.measure_time);
-      if (!patientId || measureTime === null) continue;
+      if (wardId) {
+        // A ward patient without readings yet still gets a (waiting) tile, under its bed.
+        const state = patientState(patientId);
+        state.bedId = typeof row.bed_id === 'string' ? row.bed_id : null;
+      }
+      if (measureTime === null) continue;
       const state = patientState(patientId);
       state.deviceId = typeof row.device_id === 'string' ? row.device_id : state.deviceId;
       if (state.lastMeasureTime !== null && measureTime <= state.lastMeasureTime) continue;
@@ -364,6 +496,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
         pushSpark(state, hr, spo2, glucose);
       }
     }
+    return vacated;
   }
 
   function rowToAlert(row: Row): Alert | null {
@@ -409,6 +542,21 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
    */
   let undelivered: Alert[] = [];
 
+  /** Of `alerts`, those neither path delivered before; marks them delivered. */
+  function firstSeen(alerts: readonly Alert[]): Alert[] {
+    const fresh: Alert[] = [];
+    for (const a of alerts) {
+      if (recentIds.has(a.alertId)) continue;
+      recentIds.add(a.alertId);
+      fresh.push(a);
+    }
+    for (const id of recentIds) {
+      if (recentIds.size <= MAX_RECENT_IDS) break;
+      recentIds.delete(id);
+    }
+    return fresh;
+  }
+
   function flushAlerts(now: number): void {
     if (undelivered.length === 0) return;
     const batch = undelivered.sort(compareFeedRows);
@@ -417,16 +565,40 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     emit(alertListeners, batch);
   }
 
+  /** The push path's alerts: the ward's, not delivered before, go straight to the listeners. */
+  async function deliverPushed(alerts: Alert[]): Promise<void> {
+    if (!running) throw new VitalsUnavailableError('The RisingWave source is not running');
+    const inWard = wardPatients === null ? alerts : alerts.filter((a) => wardPatients?.has(a.patientId));
+    // Not remembered: if the patient has just moved into one of this ward's beds, the next poll of
+    // the ward's alerts delivers it.
+    counts.outOfWard += alerts.length - inWard.length;
+    const fresh = firstSeen(inWard);
+    if (fresh.length === 0) return;
+    counts.pushed += fresh.length;
+    const now = clock.now();
+    fresh.sort(compareFeedRows);
+    rememberAlerts(fresh, now);
+    emit(alertListeners, fresh);
+    refreshBedsOf(fresh, now);
+  }
+
   async function readAlerts(now: number): Promise<void> {
-    let rows = await query(SQL.alertsFirstPage, [tsParam(cursor.lowerBound(now))]);
+    const from = tsParam(cursor.lowerBound(now));
+    let rows = wardId
+      ? await query(SQL.wardAlertsFirstPage, [wardId, from])
+      : await query(SQL.alertsFirstPage, [from]);
     for (let page = 1; ; page++) {
       const alerts = rows.map(rowToAlert).filter((a): a is Alert => a !== null);
-      undelivered.push(...cursor.accept(alerts, now));
+      const fresh = firstSeen(cursor.accept(alerts, now));
+      counts.polled += fresh.length;
+      undelivered.push(...fresh);
       const last = rows[rows.length - 1];
       if (rows.length < PAGE_SIZE || !last || page >= MAX_PAGES_PER_POLL) break;
       const lastTime = toEpochMs(last.alert_time);
       if (lastTime === null || typeof last.alert_id !== 'string') break;
-      const next = await query(SQL.alertsNextPage, [tsParam(lastTime), last.alert_id]);
+      const next = wardId
+        ? await query(SQL.wardAlertsNextPage, [wardId, tsParam(lastTime), last.alert_id])
+        : await query(SQL.alertsNextPage, [tsParam(lastTime), last.alert_id]);
       // no progress (more than a page of rows in one millisecond): the next poll goes on
       if (next.length > 0 && next[next.length - 1]?.alert_id === last.alert_id) break;
       rows = next;
@@ -486,6 +658,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     else bedState = 'normal';
     return {
       patientId: state.patientId,
+      ...(wardId ? { bedId: state.bedId } : {}),
       deviceId: state.deviceId,
       latest: state.latest ? { ...state.latest } : null,
       spark: {
@@ -504,25 +677,47 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
       .sort((a, b) => a.patientId.localeCompare(b.patientId, 'en', { numeric: true }));
   }
 
-  async function pollOnce(): Promise<void> {
-    const now = clock.now();
-    if (!seeded) {
-      await seedSparks(now);
-      seeded = true;
-    }
-    await readLatest();
-    await readAlerts(now);
-    undelivered.push(...detectSignalLoss(now));
-    flushAlerts(now);
-
-    const changed: BedSnapshot[] = [];
-    for (const bed of allSnapshots(now)) {
+  /** Sends the beds whose snapshot changed (and the vacated ones). */
+  function sendChangedBeds(now: number, vacated: BedSnapshot[] = [], only?: Set<string>): void {
+    const changed: BedSnapshot[] = [...vacated];
+    for (const state of patients.values()) {
+      if (only && !only.has(state.patientId)) continue;
+      const bed = snapshot(state, now);
       const key = JSON.stringify(bed);
       if (lastSent.get(bed.patientId) === key) continue;
       lastSent.set(bed.patientId, key);
       changed.push(bed);
     }
     if (changed.length > 0) emit(bedListeners, changed);
+  }
+
+  function refreshBedsOf(alerts: readonly Alert[], now: number): void {
+    sendChangedBeds(now, [], new Set(alerts.map((a) => a.patientId)));
+  }
+
+  /** Alerts are polled while the push path is not live, and as a safety net every reconcileMs. */
+  function alertsDue(): boolean {
+    if (!push?.live()) return true;
+    if (catchUpPoll) return true;
+    return clock.monotonic() - lastAlertPoll >= reconcileMs;
+  }
+
+  async function pollOnce(): Promise<void> {
+    const now = clock.now();
+    if (!seeded) {
+      await seedSparks(now);
+      seeded = true;
+    }
+    const vacated = await readLatest();
+    if (alertsDue()) {
+      const wasCatchUp = catchUpPoll;
+      await readAlerts(now);
+      lastAlertPoll = clock.monotonic();
+      if (wasCatchUp) catchUpPoll = false;
+    }
+    undelivered.push(...firstSeen(detectSignalLoss(now)));
+    flushAlerts(now);
+    sendChangedBeds(now, vacated);
   }
 
   async function detectServer(): Promise<void> {
@@ -540,7 +735,9 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
       await pollOnce();
       failures = 0;
       lastLogged = null;
-      setHealth(true, null);
+      lastSuccessAt = clock.monotonic();
+      startPush();
+      setHealth(true, pathMessage());
     } catch (err) {
       failures++;
       flushAlerts(clock.now());
@@ -572,6 +769,41 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     return chain;
   }
 
+  /**
+   * A poll that hangs (a dead network holds a query until its 15-s timeout) would leave the banner
+   * green: no successful poll for watchdogMs reports RisingWave down at once.
+   */
+  function armWatchdog(gen: number): void {
+    watchdog = clock.setTimeout(() => {
+      watchdog = null;
+      if (!running || gen !== generation) return;
+      const since = lastSuccessAt ?? startedAt;
+      if (clock.monotonic() - since >= watchdogMs && health.up) {
+        setHealth(
+          false,
+          `No answer from RisingWave at ${opts.host}:${opts.port} for ${Math.round(watchdogMs / 1000)} s — retrying`,
+        );
+      }
+      armWatchdog(gen);
+    }, WATCHDOG_TICK_MS);
+  }
+  let startedAt = 0;
+
+  /** The push path starts after the first successful poll: the ward's patients are known by then. */
+  function startPush(): void {
+    if (pushStarted || !opts.createAlertPush) return;
+    pushStarted = true;
+    if (!push) {
+      push = opts.createAlertPush(deliverPushed);
+      push.onLiveChange((live) => {
+        if (live) catchUpPoll = true;
+        if (health.up) setHealth(true, pathMessage());
+        else setHealth(false, health.message);
+      });
+    }
+    push.start();
+  }
+
   // ---- the port ------------------------------------------------------------------------------
 
   return {
@@ -582,6 +814,9 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
       running = true;
       const gen = ++generation;
       pool = createPool();
+      startedAt = clock.monotonic();
+      lastSuccessAt = null;
+      if (watchdogMs > 0) armWatchdog(gen);
       setHealth(false, `Connecting to RisingWave at ${opts.host}:${opts.port}`);
       // The first poll runs before start() resolves so beds are there at once when RisingWave is up;
       // when it is down, start() still resolves and the source keeps retrying (health says so).
@@ -596,6 +831,14 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
       if (timer !== null) {
         clock.clearTimeout(timer);
         timer = null;
+      }
+      if (watchdog !== null) {
+        clock.clearTimeout(watchdog);
+        watchdog = null;
+      }
+      if (push && pushStarted) {
+        pushStarted = false;
+        await push.stop();
       }
       await chain;
       const p = pool;
@@ -615,6 +858,13 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
 
     async beds() {
       return allSnapshots(clock.now());
+    },
+
+    feedCounts: () => ({ ...counts }),
+    rowsRead: () => rowsRead,
+
+    scope() {
+      return wardId ? [...(wardPatients ?? [])] : null;
     },
 
     async trend(patientId: string, from: number, to: number): Promise<TrendPoint[]> {

@@ -85,6 +85,44 @@ describe('sqlite alert store', () => {
     db.close();
   });
 
+  it('answers an empty ward, or a patient outside the ward, without reading the table', async () => {
+    const db = new Database(':memory:');
+    const store = createSqliteAlertStore(db, { stationId: 'ST-1', timeZone: 'UTC' });
+    // with the table gone, any statement that reads it fails
+    db.exec('DROP TABLE alerts');
+    expect(await store.list({ range: '24h', limit: 50 }, NOW, [])).toEqual({ items: [], next: null });
+    expect((await store.stats('24h', NOW, [])).total).toBe(0);
+    expect((await store.burden('7d', NOW, [])).noisiestBeds).toEqual([]);
+    expect(await store.pendingAlerts([])).toEqual([]);
+    expect(await store.patientAlerts('P001', '24h', NOW, ['P002'])).toEqual([]);
+    await expect(store.pendingAlerts(['P001'])).rejects.toBeInstanceOf(AlertStoreError);
+    db.close();
+  });
+
+  it('reads a ward of 40 beds quickly out of 100k alerts', async () => {
+    const db = new Database(':memory:');
+    const store = createSqliteAlertStore(db, { stationId: 'ST-1', timeZone: 'UTC' });
+    // 400 patients, so a ward of 40 is a tenth of the alerts
+    await store.upsertAlerts(
+      Array.from({ length: 100_000 }, (_, i) => ({
+        ...alert(i),
+        patientId: `P${String(i % 400).padStart(3, '0')}`,
+      })),
+    );
+    const ward = Array.from({ length: 40 }, (_, i) => `P${String(i * 10).padStart(3, '0')}`);
+    const start = performance.now();
+    const page = await store.list({ range: '7d', limit: 100 }, NOW, ward);
+    const stats = await store.stats('7d', NOW, ward);
+    const burden = await store.burden('7d', NOW, ward);
+    const ms = performance.now() - start;
+    expect(page.items).toHaveLength(100);
+    expect(page.items.every((a) => ward.includes(a.patientId))).toBe(true);
+    expect(stats.total).toBe(10_000);
+    expect(burden.noisiestBeds).toHaveLength(10);
+    expect(ms).toBeLessThan(1_000);
+    db.close();
+  });
+
   it('stays fast with 100k alerts', async () => {
     const db = new Database(':memory:');
     const store = createSqliteAlertStore(db, { stationId: 'ST-1', timeZone: 'UTC' });

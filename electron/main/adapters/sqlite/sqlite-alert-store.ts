@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Alert, AlertPage, AlertQuery, AlertStats, TimeRange } from '../../../../shared/domain/types';
 import type { BurdenStats } from '../../../../shared/ipc/contract';
-import type { TransitionRequest, TransitionResult } from '../../core/ports';
+import type { PatientScope, TransitionRequest, TransitionResult } from '../../core/ports';
 import {
   AlertStoreError,
   HANDLED_AMONG_CHUNK,
@@ -19,17 +19,28 @@ import {
   checkTransitionRequest,
   conflictMessage,
   containsPattern,
+  emptyBurden,
+  emptyStats,
+  inScope,
   isLegalTransition,
   paddedChunks,
   pageSize,
+  patientInList,
   rangeStart,
   rate,
   rejectedAlertsError,
   resolveTimeZone,
   rowToAlert,
+  scopeList,
   wardDays,
 } from '../alert-store-shared';
-import type { AlertAuditEvent, AlertColumns, AlertRowValues, AuditedAlertStore } from '../alert-store-shared';
+import type {
+  AlertAuditEvent,
+  AlertColumns,
+  AlertRowValues,
+  AuditedAlertStore,
+  ScopeList,
+} from '../alert-store-shared';
 
 type Db = BetterSqlite3.Database;
 
@@ -204,7 +215,6 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
       alert_level = excluded.alert_level, heart_rate = excluded.heart_rate, blood_oxygen = excluded.blood_oxygen,
       blood_glucose = excluded.blood_glucose`);
   const getStmt = db.prepare(`${ALERT_SELECT} WHERE alert_id = ?`);
-  const pendingStmt = db.prepare(`${ALERT_SELECT} WHERE status = 'pending' ${ORDER}`);
   const handledAmongStmt = db.prepare(
     `${ALERT_SELECT} WHERE status <> 'pending' AND alert_id IN (${Array.from({ length: HANDLED_AMONG_CHUNK }, () => '?').join(', ')})`,
   );
@@ -220,7 +230,10 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
     VALUES (@alertId, @action, @from, @to, @outcome, @nurse, @station, @note, @at, @recordedAt, @message)`);
   const auditStmt = db.prepare(`SELECT event_id, alert_id, action, from_status, to_status, outcome, nurse,
       station_id, note, event_time, recorded_at, message FROM alert_events WHERE alert_id = ? ORDER BY event_id`);
-  const statsStmt = db.prepare(`SELECT
+  // The scoped statements differ only by the scope's IN list, whose sizes are few (SCOPE_LIST_SIZES):
+  // they are prepared on first use and kept in `dynamic`. Named parameters are bound with the object,
+  // the IN list's `?` in order (better-sqlite3 takes both in one call).
+  const statsSql = (scope: ScopeList | null) => `SELECT
       COUNT(CASE WHEN alert_time >= @from THEN 1 END) AS total,
       COUNT(CASE WHEN alert_time >= @from AND alert_level < 2 THEN 1 END) AS level1,
       COUNT(CASE WHEN alert_time >= @from AND alert_level >= 2 THEN 1 END) AS level2,
@@ -228,13 +241,15 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
       COUNT(CASE WHEN alert_time >= @from AND status = 'confirmed' THEN 1 END) AS confirmed,
       COUNT(CASE WHEN alert_time >= @from AND status = 'resolved' THEN 1 END) AS resolved,
       COUNT(CASE WHEN alert_time <= @t0 AND (ack_time IS NULL OR ack_time > @t0) THEN 1 END) AS pending_then
-    FROM alerts WHERE alert_time >= @fromThen`);
-  const overTimeStmt = db.prepare(`SELECT alert_time / 3600000 AS h, alert_type, alert_level, COUNT(*) AS n
-    FROM alerts WHERE alert_time >= ? GROUP BY h, alert_type, alert_level`);
-  const ackStmt = db.prepare(`SELECT d, rn, cnt FROM (
+    FROM alerts WHERE alert_time >= @fromThen${andInScope(scope)}`;
+  const overTimeSql = (scope: ScopeList | null) => `SELECT alert_time / 3600000 AS h, alert_type, alert_level,
+      COUNT(*) AS n
+    FROM alerts WHERE alert_time >= @from${andInScope(scope)} GROUP BY h, alert_type, alert_level`;
+  const ackSql = (scope: ScopeList | null) => `SELECT d, rn, cnt FROM (
       SELECT d, ROW_NUMBER() OVER (ORDER BY d) - 1 AS rn, COUNT(*) OVER () AS cnt
-      FROM (SELECT MAX(0, ack_time - alert_time) AS d FROM alerts WHERE alert_time >= ? AND ack_time IS NOT NULL)
-    ) WHERE rn IN ((cnt - 1) / 2, cnt / 2, (9 * (cnt - 1)) / 10, (9 * (cnt - 1) + 9) / 10)`);
+      FROM (SELECT MAX(0, ack_time - alert_time) AS d FROM alerts
+        WHERE alert_time >= @from AND ack_time IS NOT NULL${andInScope(scope)})
+    ) WHERE rn IN ((cnt - 1) / 2, cnt / 2, (9 * (cnt - 1)) / 10, (9 * (cnt - 1) + 9) / 10)`;
   const pingStmt = db.prepare(
     `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM alerts LIMIT 1)) AS a, (SELECT COUNT(*) FROM (SELECT 1 FROM alert_events LIMIT 1)) AS e`,
   );
@@ -249,6 +264,11 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
     }
     return s;
   };
+
+  /** ` AND patient_id IN (?, …)` for a scope, '' for the whole hospital */
+  function andInScope(scope: ScopeList | null): string {
+    return scope ? ` AND ${patientInList(scope)}` : '';
+  }
 
   let closed = false;
   const run = async <T>(fn: () => T): Promise<T> => {
@@ -314,10 +334,12 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
         if (rejected.length > 0) throw rejectedAlertsError(rejected, alerts.length);
       }),
 
-    list: (query: AlertQuery, now: number) =>
+    list: (query: AlertQuery, now: number, scope?: PatientScope) =>
       run((): AlertPage => {
         checkNow(now);
         const size = pageSize(query.limit);
+        const ward = scopeList(scope);
+        if (ward && ward.ids.length === 0) return { items: [], next: null };
         const where = ['alert_time >= @from'];
         const params: Record<string, unknown> = { from: rangeStart(query.range, now) };
         if (query.level !== undefined) {
@@ -337,23 +359,29 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
           params.afterTime = query.after.alertTime;
           params.afterId = query.after.alertId;
         }
+        if (ward) where.push(patientInList(ward));
         const sql = `${ALERT_SELECT} WHERE ${where.join(' AND ')} ${ORDER} LIMIT ${size + 1}`;
-        const items = prepared(sql).all(params).map(toAlert);
+        const items = prepared(sql)
+          .all(...(ward?.bind ?? []), params)
+          .map(toAlert);
         const more = items.length > size;
         if (more) items.length = size;
         const last = items[items.length - 1];
         return { items, next: more && last ? { alertTime: last.alertTime, alertId: last.alertId } : null };
       }),
 
-    stats: (range: TimeRange, now: number) =>
+    stats: (range: TimeRange, now: number, scope?: PatientScope) =>
       run((): AlertStats => {
         checkNow(now);
+        const ward = scopeList(scope);
+        if (ward && ward.ids.length === 0) return emptyStats();
         const from = rangeStart(range, now);
         const t0 = now - PENDING_CHANGE_WINDOW_MS;
-        const r = statsStmt.get({ from, t0, fromThen: from - PENDING_CHANGE_WINDOW_MS }) as Record<
-          string,
-          number
-        >;
+        const r = prepared(statsSql(ward)).get(...(ward?.bind ?? []), {
+          from,
+          t0,
+          fromThen: from - PENDING_CHANGE_WINDOW_MS,
+        }) as Record<string, number>;
         const total = r.total ?? 0;
         const confirmed = r.confirmed ?? 0;
         const resolved = r.resolved ?? 0;
@@ -377,9 +405,10 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
         return row ? toAlert(row) : null;
       }),
 
-    patientAlerts: (patientId: string, range: TimeRange, now: number) =>
+    patientAlerts: (patientId: string, range: TimeRange, now: number, scope?: PatientScope) =>
       run(() => {
         checkNow(now);
+        if (!inScope(patientId, scope)) return [];
         return patientStmt.all(patientId, rangeStart(range, now)).map(toAlert);
       }),
 
@@ -389,23 +418,31 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
         return transitionTx.immediate(req);
       }),
 
-    burden: (range: TimeRange, now: number) =>
+    burden: (range: TimeRange, now: number, scope?: PatientScope) =>
       run((): BurdenStats => {
         checkNow(now);
+        const ward = scopeList(scope);
+        if (ward && ward.ids.length === 0) return emptyBurden();
+        const within = ward?.bind ?? [];
         const from = rangeStart(range, now);
         const days = wardDays(from, now, timeZone);
         const whens = days.starts.slice(1).map((_, i) => `WHEN alert_time < ? THEN ${i}`);
         const dayExpr = whens.length > 0 ? `CASE ${whens.join(' ')} ELSE ${whens.length} END` : '0';
         const perBedRows = prepared(
-          `SELECT patient_id, ${dayExpr} AS d, COUNT(*) AS n FROM alerts WHERE alert_time >= ? GROUP BY patient_id, d`,
-        ).all(...days.starts.slice(1), from) as { patient_id: string; d: number; n: number }[];
-        const overTimeRows = overTimeStmt.all(from) as {
+          `SELECT patient_id, ${dayExpr} AS d, COUNT(*) AS n FROM alerts
+            WHERE alert_time >= ?${andInScope(ward)} GROUP BY patient_id, d`,
+        ).all(...days.starts.slice(1), from, ...within) as { patient_id: string; d: number; n: number }[];
+        const overTimeRows = prepared(overTimeSql(ward)).all(...within, { from }) as {
           h: number;
           alert_type: string;
           alert_level: number;
           n: number;
         }[];
-        const ackRows = ackStmt.all(from) as { d: number; rn: number; cnt: number }[];
+        const ackRows = prepared(ackSql(ward)).all(...within, { from }) as {
+          d: number;
+          rn: number;
+          cnt: number;
+        }[];
         return assembleBurden({
           overTime: overTimeRows.map((r) => ({
             hour: r.h,
@@ -419,7 +456,15 @@ export function createSqliteAlertStore(db: Db, opts: SqliteAlertStoreOptions): A
         });
       }),
 
-    pendingAlerts: () => run(() => pendingStmt.all().map(toAlert)),
+    pendingAlerts: (scope?: PatientScope) =>
+      run(() => {
+        const ward = scopeList(scope);
+        if (ward && ward.ids.length === 0) return [];
+        const sql = `${ALERT_SELECT} WHERE status = 'pending'${andInScope(ward)} ${ORDER}`;
+        return prepared(sql)
+          .all(...(ward?.bind ?? []))
+          .map(toAlert);
+      }),
     handledAmong: (alertIds: readonly string[]) =>
       run(() =>
         paddedChunks([...new Set(alertIds)], HANDLED_AMONG_CHUNK).flatMap((chunk) =>

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { decodeAlertSinkMessage, sinkTimestampMs } from './alert-sink-message';
+
+const ID = '0123456789abcdef0123456789abcdef';
+const key = Buffer.from(`{"alert_id":"${ID}"}`);
+
+// A row of `alerts` as RisingWave v2.8.0's upsert JSON sink writes it with
+// timestamptz.handling.mode = 'utc_string': keys in alphabetical order, a whole double as 92.0
+// (docs/risingwave-compat.md has the sources).
+const value = Buffer.from(
+  `{"alert_detail":"Heart rate too high: 131 bpm","alert_id":"${ID}","alert_level":1,` +
+    `"alert_time":"2026-12-07T10:15:19.005000Z","alert_type":"heart_rate","blood_glucose":5.4,` +
+    `"blood_oxygen":92.0,"device_id":"D002","heart_rate":131,"patient_id":"P002"}`,
+);
+
+describe('decodeAlertSinkMessage', () => {
+  it('reads an upsert JSON message of the alerts view', () => {
+    const decoded = decodeAlertSinkMessage(key, value);
+    expect(decoded).toEqual({
+      kind: 'alert',
+      alert: {
+        alertId: ID,
+        patientId: 'P002',
+        deviceId: 'D002',
+        alertTime: Date.UTC(2026, 11, 7, 10, 15, 19, 5),
+        alertType: 'heart_rate',
+        alertDetail: 'Heart rate too high: 131 bpm',
+        alertLevel: 1,
+        status: 'pending',
+        handleBy: null,
+        handleTime: null,
+        handleNote: null,
+        reading: { heartRate: 131, bloodOxygen: 92, bloodGlucose: 5.4 },
+      },
+    });
+  });
+
+  it('takes a value without a key, and a level-2 alert', () => {
+    const v = JSON.parse(value.toString()) as Record<string, unknown>;
+    v.alert_level = 2;
+    v.alert_type = 'multi_vital_signs_deterioration';
+    const decoded = decodeAlertSinkMessage(null, Buffer.from(JSON.stringify(v)));
+    expect(decoded.kind === 'alert' && decoded.alert.alertLevel).toBe(2);
+  });
+
+  it('reads a tombstone (the row left the view) as nothing to do', () => {
+    expect(decodeAlertSinkMessage(key, null)).toEqual({ kind: 'tombstone', alertId: ID });
+    expect(decodeAlertSinkMessage(key, Buffer.alloc(0))).toEqual({ kind: 'tombstone', alertId: ID });
+  });
+
+  it.each([
+    ['not JSON', Buffer.from('{"alert_id":'), /not JSON/],
+    ['an array', Buffer.from('[]'), /not a JSON object/],
+    ['a bad id', Buffer.from(value.toString().replace(ID, 'x')), /md5/],
+    ['an unknown type', Buffer.from(value.toString().replace('"heart_rate",', '"temp",')), /alert_type/],
+    [
+      'a string vital',
+      Buffer.from(value.toString().replace('"heart_rate":131', '"heart_rate":"131"')),
+      /vital/,
+    ],
+    ['a bad time', Buffer.from(value.toString().replace('2026-12-07T', '2026-02-30T')), /alert_time/],
+    ['a patient id with SQL', Buffer.from(value.toString().replace('"P002"', `"P1'; DROP"`)), /patient_id/],
+  ])('refuses %s with a reason, never throws', (_what, bytes, reason) => {
+    const decoded = decodeAlertSinkMessage(key, bytes);
+    expect(decoded.kind).toBe('invalid');
+    expect(decoded.kind === 'invalid' && decoded.reason).toMatch(reason);
+  });
+
+  it('refuses a value whose key names another alert', () => {
+    const other = Buffer.from('{"alert_id":"ffffffffffffffffffffffffffffffff"}');
+    expect(decodeAlertSinkMessage(other, value).kind).toBe('invalid');
+  });
+
+  it('refuses a message over 64 KiB without parsing it', () => {
+    expect(decodeAlertSinkMessage(null, Buffer.alloc(70_000, 0x20)).kind).toBe('invalid');
+  });
+});
+
+describe('sinkTimestampMs', () => {
+  it.each([
+    ['2026-12-07T10:15:19.005000Z', Date.UTC(2026, 11, 7, 10, 15, 19, 5)],
+    ['2026-12-07 10:15:19.005000', Date.UTC(2026, 11, 7, 10, 15, 19, 5)], // utc_without_suffix
+    ['2026-12-07T11:15:19.005+01:00', Date.UTC(2026, 11, 7, 10, 15, 19, 5)],
+    ['2026-12-07T10:15:19Z', Date.UTC(2026, 11, 7, 10, 15, 19)],
+    [Date.UTC(2026, 11, 7, 10, 15, 19, 5), Date.UTC(2026, 11, 7, 10, 15, 19, 5)], // milli
+  ])('reads %s', (input, expected) => {
+    expect(sinkTimestampMs(input)).toBe(expected);
+  });
+
+  it.each(['', 'yesterday', '2026-13-01T00:00:00Z', '2026-12-07T24:00:00Z', 1.5, null])(
+    'refuses %s',
+    (input) => {
+      expect(sinkTimestampMs(input)).toBeNull();
+    },
+  );
+});
