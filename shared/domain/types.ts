@@ -87,6 +87,17 @@ export interface BedSnapshot {
   vacated?: boolean;
 }
 
+/** One bed of this station's ward as the backend's `ward_beds` holds it (configured in Settings). */
+export interface WardBed {
+  bedId: string;
+  /** null: the bed is empty */
+  patientId: string | null;
+  /** epoch ms of the last change; null when the row was written without one */
+  updatedAt: number | null;
+  /** who made the last change (nurse @ station), as the backend holds it */
+  updatedBy: string | null;
+}
+
 export type TimeRange = '1h' | '6h' | '12h' | '24h' | '7d';
 export const TIME_RANGE_MS: Record<TimeRange, number> = {
   '1h': 3_600_000,

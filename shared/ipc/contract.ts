@@ -11,6 +11,7 @@ import type {
   RejectSummary,
   Thresholds,
   TrendPoint,
+  WardBed,
 } from '../domain/types';
 
 const id = z
@@ -234,6 +235,10 @@ export const requestSchemas = {
   'session:sign-in': z.object({ nurse: nurseName }).strict(),
   'session:sign-out': empty,
   'ward:beds': empty,
+  /** the ward's bed list as configured in the backend (Settings), not the live tiles */
+  'ward:beds-config': empty,
+  /** patientId null empties the bed; an unknown bed id adds the bed to this station's ward */
+  'ward:assign-bed': z.object({ bedId: id, patientId: id.nullable() }).strict(),
   'alerts:list': alertQuerySchema,
   'alerts:stats': z.object({ range: timeRange }).strict(),
   'alerts:get': z.object({ alertId: id }).strict(),
@@ -273,6 +278,8 @@ export interface ResponseMap {
   'session:sign-in': StationInfo;
   'session:sign-out': StationInfo;
   'ward:beds': BedSnapshot[];
+  'ward:beds-config': WardBed[];
+  'ward:assign-bed': WardBed[];
   'alerts:list': AlertPage;
   'alerts:stats': AlertStats;
   'alerts:get': AlertDetail;

@@ -15,6 +15,7 @@ import type {
   Thresholds,
   TimeRange,
   TrendPoint,
+  WardBed,
 } from '../../../shared/domain/types';
 import type { BurdenStats, NotificationRequest } from '../../../shared/ipc/contract';
 
@@ -69,6 +70,23 @@ export interface VitalsSource {
   health(): BackendHealth;
   /** This station's ward, as the source last read it; absent or null: every patient. */
   scope?(): PatientScope;
+  /**
+   * The beds of this station's ward, for Settings. Absent where beds are not configurable (the
+   * simulator). Rejects with a coded, UI-safe error when no ward is set.
+   */
+  wardBeds?(): Promise<WardBed[]>;
+  /**
+   * Puts a patient in a bed of this station's ward (a new bed id adds the bed), or empties it
+   * (patientId null); returns the ward's beds afterwards. A bed of another ward is refused.
+   */
+  assignBed?(req: AssignBedRequest): Promise<WardBed[]>;
+}
+
+export interface AssignBedRequest {
+  bedId: string;
+  patientId: string | null;
+  nurse: string;
+  stationId: string;
 }
 
 export interface TransitionRequest {

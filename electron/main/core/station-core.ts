@@ -9,6 +9,7 @@ import type {
   BedState,
   ThresholdLimits,
   Thresholds,
+  WardBed,
 } from '../../../shared/domain/types';
 import type {
   Channel,
@@ -56,7 +57,8 @@ export interface ThresholdAuditEntry {
 
 /** A settings change as audited: the sections' views before and after (no passwords in them). */
 export interface SettingsAuditEntry {
-  section: 'connection' | 'notifications' | 'ackRetentionDays';
+  /** 'ward': a bed of the ward changed in the backend's ward_beds (not a setting of this station) */
+  section: 'connection' | 'notifications' | 'ackRetentionDays' | 'ward';
   /** a request is audited before it is applied, then its outcome */
   outcome: 'requested' | 'applied' | 'refused';
   nurse: string;
@@ -244,6 +246,8 @@ export class StationCore {
       return this.info();
     },
     'ward:beds': async () => [...this.beds.values()].map((b) => this.withState(b)),
+    'ward:beds-config': async () => this.wardBedsSource().wardBeds(),
+    'ward:assign-bed': async ({ bedId, patientId }) => this.assignBed(bedId, patientId),
     'alerts:list': async (query) => this.deps.alerts.list(query, this.deps.clock.now(), this.wardScope()),
     'alerts:stats': async ({ range }) =>
       this.deps.alerts.stats(range, this.deps.clock.now(), this.wardScope()),
@@ -525,23 +529,49 @@ export class StationCore {
    * whether it alarms at all, so no anonymous client may change them.
    */
   private async changeSettings(
-    section: SettingsAuditEntry['section'],
+    section: Exclude<SettingsAuditEntry['section'], 'ward'>,
     apply: () => SettingsView | Promise<SettingsView>,
     extra: Record<string, boolean> = {},
   ): Promise<SettingsView> {
-    const nurse = this.nurse;
-    if (!nurse) throw new StationError('unauthorized', 'Sign in before changing the station settings.');
     const pick = (v: SettingsView) =>
       section === 'connection'
         ? v.connection
         : section === 'notifications'
           ? v.notifications
           : { ackRetentionDays: v.ackRetentionDays };
-    const before = pick(this.deps.settings.view());
+    const after = await this.audited(
+      section,
+      async () => pick(this.deps.settings.view()),
+      extra,
+      apply,
+      (view) => ({ ...pick(view), ...extra }),
+    );
+    this.log('info', `settings changed (${section})`);
+    return after;
+  }
+
+  /**
+   * The signed-in nurse's change, audited before it is applied (a change nobody could record is not
+   * made), then its outcome: applied, or refused with the reason.
+   */
+  private async audited<T>(
+    section: SettingsAuditEntry['section'],
+    readBefore: () => Promise<object>,
+    requested: object,
+    apply: (nurse: string) => T | Promise<T>,
+    outcome: (result: T) => object,
+  ): Promise<T> {
+    const nurse = this.nurse;
+    if (!nurse) throw new StationError('unauthorized', 'Sign in before changing the station settings.');
+    const before = await readBefore();
     const entry = { section, nurse, stationId: this.deps.info.stationId, before };
-    // The request is audited before it is applied: a change nobody could record is not made.
     try {
-      this.deps.auditSettings?.({ ...entry, at: this.deps.clock.now(), outcome: 'requested', after: extra });
+      this.deps.auditSettings?.({
+        ...entry,
+        at: this.deps.clock.now(),
+        outcome: 'requested',
+        after: requested,
+      });
     } catch (err) {
       this.log('error', `settings audit failed: ${(err as Error).message}`);
       throw new StationError(
@@ -549,16 +579,47 @@ export class StationCore {
         'The change could not be recorded on this station, so it was not made. Try again, and tell IT.',
       );
     }
-    let after: SettingsView;
+    let result: T;
     try {
-      after = await apply();
+      result = await apply(nurse);
     } catch (err) {
       this.recordSettingsOutcome({ ...entry, outcome: 'refused', after: { error: (err as Error).message } });
       throw err;
     }
-    this.recordSettingsOutcome({ ...entry, outcome: 'applied', after: { ...pick(after), ...extra } });
-    this.log('info', `settings changed (${section})`);
-    return after;
+    this.recordSettingsOutcome({ ...entry, outcome: 'applied', after: outcome(result) });
+    return result;
+  }
+
+  // ---- ward beds (Settings) ------------------------------------------------------------------
+
+  private wardBedsSource(): Required<Pick<VitalsSource, 'wardBeds' | 'assignBed'>> {
+    const { wardBeds, assignBed } = this.deps.vitals;
+    if (!wardBeds || !assignBed) {
+      throw new StationError(
+        'unavailable',
+        "Wards are set in the hospital's RisingWave; the simulator shows its own beds.",
+      );
+    }
+    return {
+      wardBeds: () => wardBeds.call(this.deps.vitals),
+      assignBed: (r) => assignBed.call(this.deps.vitals, r),
+    };
+  }
+
+  /** A bed's patient, changed by a signed-in nurse and audited like a settings change. */
+  private async assignBed(bedId: string, patientId: string | null): Promise<WardBed[]> {
+    const source = this.wardBedsSource();
+    const bedOf = (beds: WardBed[]) => beds.find((b) => b.bedId === bedId) ?? null;
+    const beds = await this.audited(
+      'ward',
+      // an unreadable ward is audited all the same: the apply step fails with the reason
+      async () => ({ bed: await source.wardBeds().then(bedOf, () => null) }),
+      { bedId, patientId },
+      (nurse) => source.assignBed({ bedId, patientId, nurse, stationId: this.deps.info.stationId }),
+      (after) => ({ bed: bedOf(after) }),
+    );
+    this.log('info', 'ward bed changed');
+    return beds;
   }
 
   private recordSettingsOutcome(e: Omit<SettingsAuditEntry, 'at'>): void {

@@ -16,6 +16,9 @@ const ADAPTER_CODES: Record<string, ErrorCode> = {
   unavailable: 'unavailable',
   auth: 'unavailable',
   schema: 'unavailable',
+  // refusals an adapter words for the nurse (WardBedsError: no ward set, another ward's bed)
+  not_found: 'not_found',
+  conflict: 'conflict',
 };
 
 /**

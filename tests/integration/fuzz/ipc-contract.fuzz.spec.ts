@@ -40,6 +40,7 @@ const FIELD_NAMES = [
   'bloodGlucoseMin',
   'bloodGlucoseMax',
   'alertTime',
+  'bedId',
   '__proto__',
   'constructor',
   'toString',
@@ -194,6 +195,10 @@ const validish: fc.Arbitrary<[string, Record<string, unknown>]> = fc
       .map((r) => ['review:export-csv', r] as [string, Record<string, unknown>]),
     fc.record({ range }).map((r) => ['stats:burden', r] as [string, Record<string, unknown>]),
     fc.record({ range }).map((r) => ['alerts:stats', r] as [string, Record<string, unknown>]),
+    // a simulator station: refused as unavailable (no configurable beds), never internal
+    fc
+      .record({ bedId: id, patientId: fc.option(id, { nil: null }) })
+      .map((r) => ['ward:assign-bed', r] as [string, Record<string, unknown>]),
   )
   .chain(([ch, req]) =>
     fc.oneof(

@@ -28,10 +28,17 @@ import {
   type ThresholdLimits,
   type Thresholds,
   type TrendPoint,
+  type WardBed,
 } from '../../../../shared/domain/types';
 import { alertId, bucketStart, signalLossDetail } from '../../../../shared/engine/rules';
 import { logger } from '../../core/logger';
-import { systemClock, type Clock, type Unsubscribe, type VitalsSource } from '../../core/ports';
+import {
+  systemClock,
+  type AssignBedRequest,
+  type Clock,
+  type Unsubscribe,
+  type VitalsSource,
+} from '../../core/ports';
 import { AlertFeedCursor, compareFeedRows } from './alert-feed-cursor';
 import { describePgError } from './pg-errors';
 import { risingWaveTypes, toEpochMs, toNumber, tsParam } from './pg-row-types';
@@ -120,6 +127,22 @@ export class VitalsUnavailableError extends Error {
   }
 }
 
+/**
+ * A ward-bed change this source refuses, with a message written for the nurse: 'not_found' (no ward
+ * is set for this station), 'conflict' (the bed belongs to another ward).
+ */
+export class WardBedsError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WardBedsError';
+  }
+}
+
+export const NO_WARD_MESSAGE = 'No ward is set for this station (Settings → Connection)';
+
 // LIMITs are literals (RisingWave does not take them as parameters), checked once here.
 const PAGE_SIZE = literalLimit(500);
 const MAX_PAGES_PER_POLL = 20;
@@ -203,6 +226,25 @@ const SQL = {
     'WHERE b.ward_id = $1::varchar AND (a.alert_time > $2::timestamptz ' +
     'OR (a.alert_time = $2::timestamptz AND a.alert_id > $3::varchar)) ' +
     `ORDER BY a.alert_time, a.alert_id LIMIT ${PAGE_SIZE}`,
+  // Settings' bed editor (ward $1). Same shape as thresholds: UPDATE … RETURNING, else INSERT, and
+  // on 23505 (PostgreSQL; RisingWave would overwrite) UPDATE again. The UPDATE is confined to the
+  // ward, so a bed of another ward is never changed by it; the INSERT is preceded by wardBedOwner,
+  // since on RisingWave an INSERT of another ward's bed id would silently take that bed over.
+  wardBedsList:
+    'SELECT bed_id, patient_id, updated_at, updated_by FROM ward_beds WHERE ward_id = $1::varchar ' +
+    `ORDER BY bed_id LIMIT ${MAX_BEDS}`,
+  wardBedOwner: 'SELECT ward_id FROM ward_beds WHERE bed_id = $1::varchar LIMIT 1',
+  // a patient lies in one bed: the other beds of the ward holding them are emptied first
+  wardBedVacatePatient:
+    'UPDATE ward_beds SET patient_id = NULL, updated_at = $3::timestamptz, updated_by = $4::varchar ' +
+    'WHERE ward_id = $1::varchar AND patient_id = $2::varchar AND bed_id <> $5::varchar',
+  wardBedUpdate:
+    'UPDATE ward_beds SET patient_id = $3::varchar, updated_at = $4::timestamptz, updated_by = $5::varchar ' +
+    'WHERE bed_id = $1::varchar AND ward_id = $2::varchar RETURNING bed_id',
+  // all columns, in table order
+  wardBedInsert:
+    'INSERT INTO ward_beds (bed_id, ward_id, patient_id, updated_at, updated_by) ' +
+    'VALUES ($1::varchar, $2::varchar, $3::varchar, $4::timestamptz, $5::varchar)',
   version: 'SELECT version() AS version',
   // RisingWave only: makes the write visible to the next read (read-after-write is not the default)
   flush: 'FLUSH',
@@ -804,6 +846,79 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     push.start();
   }
 
+  async function pollNow(): Promise<void> {
+    if (!running) throw new VitalsUnavailableError('The RisingWave source is not running');
+    await runSerial();
+  }
+
+  // ---- ward beds (Settings) ------------------------------------------------------------------
+
+  function requireWard(): string {
+    if (!wardId) throw new WardBedsError('not_found', NO_WARD_MESSAGE);
+    return wardId;
+  }
+
+  function otherWard(bedId: string): WardBedsError {
+    return new WardBedsError(
+      'conflict',
+      `Bed ${bedId} belongs to another ward; change it at that ward's station (or in the hospital's ADT).`,
+    );
+  }
+
+  async function readWardBeds(ward: string): Promise<WardBed[]> {
+    const rows = await request(SQL.wardBedsList, [ward]);
+    return rows
+      .filter((r) => typeof r.bed_id === 'string')
+      .map((r) => ({
+        bedId: r.bed_id as string,
+        patientId: typeof r.patient_id === 'string' && r.patient_id !== '' ? r.patient_id : null,
+        updatedAt: toEpochMs(r.updated_at),
+        updatedBy: typeof r.updated_by === 'string' ? r.updated_by : null,
+      }));
+  }
+
+  async function requireBedNotElsewhere(ward: string, bedId: string): Promise<void> {
+    const owner = (await request(SQL.wardBedOwner, [bedId]))[0];
+    if (owner && owner.ward_id !== ward) throw otherWard(bedId);
+  }
+
+  /**
+   * Without transactions (RisingWave has none for writes) the steps below are separate statements: a
+   * second station assigning the same bed or patient at the same moment can interleave, and the last
+   * write wins, as with thresholds. Across wards nothing is cleared: a patient assigned here who is
+   * still in another ward's bed stays in that row too (this station may not change another ward's
+   * beds; the hospital's ADT is the real source and corrects it).
+   */
+  async function assignBed(req: AssignBedRequest): Promise<WardBed[]> {
+    const ward = requireWard();
+    const { bedId, patientId } = req;
+    // checked before anything is written, so a refused request leaves the ward as it was
+    await requireBedNotElsewhere(ward, bedId);
+    const at = tsParam(clock.now());
+    const by = `${req.nurse} @ ${req.stationId}`;
+    if (patientId !== null) await request(SQL.wardBedVacatePatient, [ward, patientId, at, by, bedId]);
+    const params = [bedId, ward, patientId, at, by];
+    const updated = await request(SQL.wardBedUpdate, params);
+    if (updated.length === 0) {
+      try {
+        await query(SQL.wardBedInsert, params);
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== '23505') {
+          const described = describePgError(err, target);
+          logOnce(`${described.message}: ${err instanceof Error ? err.message : String(err)}`);
+          throw new VitalsUnavailableError(described.message);
+        }
+        // another station created the bed first (PostgreSQL): ours if it is in this ward
+        if ((await request(SQL.wardBedUpdate, params)).length === 0) throw otherWard(bedId);
+      }
+    }
+    if (isRisingWave === null) await detectServer().catch(() => undefined);
+    if (isRisingWave) await request(SQL.flush);
+    // the tiles follow the change at once rather than at the next poll
+    await pollNow().catch(() => undefined);
+    return readWardBeds(ward);
+  }
+
   // ---- the port ------------------------------------------------------------------------------
 
   return {
@@ -851,10 +966,13 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
       setHealth(false, 'Stopped');
     },
 
-    async pollNow() {
-      if (!running) throw new VitalsUnavailableError('The RisingWave source is not running');
-      await runSerial();
+    pollNow,
+
+    async wardBeds() {
+      return readWardBeds(requireWard());
     },
+
+    assignBed,
 
     async beds() {
       return allSnapshots(clock.now());
