@@ -196,7 +196,9 @@ export class StationCore {
     // alerts are to be loaded for.
     await vitals.start();
     for (const bed of await vitals.beds()) this.beds.set(bed.patientId, bed);
-    await this.checkAlertStore(); // loads the store's pending alerts once it answers
+    await this.checkAlertStore(); // loads the store's pending alerts if it was down and is back
+    if (this.alertHealth.up) await this.loadPendingFromStore();
+    this.followScope();
     if (this.alertHealth.up && this.deps.outbox.size() > 0) void this.flushOutbox(); // left by the last run
     this.checkCache();
     this.scheduleHealth();
@@ -253,6 +255,7 @@ export class StationCore {
       this.deps.alerts.stats(range, this.deps.clock.now(), this.wardScope()),
     'alerts:get': async ({ alertId }) => {
       const alert = await this.findAlert(alertId);
+      this.requireInWard(alert.patientId);
       const now = this.deps.clock.now();
       const [thresholds, trend] = await Promise.all([
         this.deps.vitals.thresholds(alert.patientId),
@@ -337,6 +340,7 @@ export class StationCore {
     const nurse = this.nurse;
     if (!nurse) throw new StationError('unauthorized', 'Sign in with your name before acknowledging alerts.');
     const alert = await this.alertToAcknowledge(alertId);
+    this.requireInWard(alert.patientId); // ids are computable: no acknowledging another ward's alerts
     const local = this.localHandling(alert);
     if (local.status === 'resolved' || (local.status === 'confirmed' && action === 'confirm')) {
       throw new StationError(
@@ -654,8 +658,26 @@ export class StationCore {
 
   private onFeedAlerts(alerts: Alert[]): void {
     if (alerts.length === 0 || this.stopped) return;
-    const fresh = alerts.filter((a) => a.status === 'pending' && !this.pending.has(a.alertId));
+    // An alert this station acknowledged (maybe while the store was down) stays handled when the feed
+    // hands it over again (a redelivery, a restart's look-back): the feed always says 'pending'.
+    const fresh = alerts.filter(
+      (a) =>
+        a.status === 'pending' &&
+        !this.pending.has(a.alertId) &&
+        !this.deps.cache.forAlert(a.alertId).some((r) => r.syncState !== 'conflict'),
+    );
     for (const a of fresh) this.addPending(a);
+    // The same id at a higher level (only a forged or damaged first copy can be lower): the higher one
+    // replaces it and is announced, whatever the ledger says.
+    const upgraded = alerts.filter((a) => {
+      const held = this.pending.get(a.alertId);
+      return held !== undefined && !fresh.includes(a) && a.alertLevel > held.alertLevel;
+    });
+    for (const a of upgraded) {
+      this.dropPending(a.alertId);
+      this.addPending(a);
+    }
+    if (upgraded.length > 0) this.policy.onAlerts(upgraded);
     while (this.pending.size > MAX_TRACKED_PENDING) {
       const oldest = this.pending.keys().next().value as string;
       this.dropPending(oldest);
@@ -678,7 +700,8 @@ export class StationCore {
       fresh.filter((a) => now - a.alertTime < BACKLOG_MS),
       now,
     );
-    for (const patientId of new Set(fresh.map((a) => a.patientId))) this.refreshBed(patientId);
+    for (const patientId of new Set([...fresh, ...upgraded].map((a) => a.patientId)))
+      this.refreshBed(patientId);
   }
 
   /**
@@ -772,11 +795,40 @@ export class StationCore {
 
   private onBeds(beds: BedSnapshot[]): void {
     if (this.stopped) return;
-    for (const b of beds) this.beds.set(b.patientId, b);
+    for (const b of beds) {
+      if (b.vacated) this.beds.delete(b.patientId);
+      else this.beds.set(b.patientId, b);
+    }
     this.emit(
       'ward:update',
-      beds.map((b) => this.withState(b)),
+      beds.map((b) => (b.vacated ? b : this.withState(b))),
     );
+    this.followScope();
+  }
+
+  private lastScope: string | undefined;
+
+  /**
+   * The ward's patients changed (its first read after start-up, a patient moved in or out): pending
+   * alerts of patients who left stop alarming here, and the store's pending alerts of those who came
+   * are loaded (and announced once if recent). Without this, a station that started while RisingWave
+   * was down loaded the pending alerts of an empty ward and never again.
+   */
+  private followScope(): void {
+    const scope = this.wardScope();
+    const key = scope === null ? '*' : [...scope].sort().join('\u0000');
+    if (key === this.lastScope) return;
+    const first = this.lastScope === undefined;
+    this.lastScope = key;
+    if (scope !== null) {
+      const inWard = new Set(scope);
+      const left = [...this.pending.values()].filter((a) => !inWard.has(a.patientId));
+      for (const a of left) {
+        this.dropPending(a.alertId);
+        this.policy.onHandled(a.alertId);
+      }
+    }
+    if (!first && this.alertHealth.up) void this.loadPendingFromStore();
   }
 
   private refreshBed(patientId: string): void {
@@ -873,6 +925,7 @@ export class StationCore {
       this.checkCache();
       this.trackOutages(); // in case a source changed its health without telling
       await this.checkAlertStore();
+      this.followScope(); // a source may learn its ward without a bed changing
       this.scheduleHealth();
     }, this.deps.healthIntervalMs ?? 1000);
   }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAlertSinkMessage, sinkTimestampMs } from './alert-sink-message';
+import { decodeAlertSinkMessage as decodeAt, sinkTimestampMs } from './alert-sink-message';
 
-const ID = '0123456789abcdef0123456789abcdef';
+import { alertId, bucketStart, trendWindowStart } from '../../../../shared/engine/rules';
+
+const T = Date.UTC(2026, 11, 7, 10, 15, 19, 5);
+const NOW = T + 1_000;
+// the id the alerts view computes: md5(patient|type|bucket start in epoch seconds)
+const ID = alertId('P002', 'heart_rate', bucketStart(T));
 const key = Buffer.from(`{"alert_id":"${ID}"}`);
 
 // A row of `alerts` as RisingWave v2.8.0's upsert JSON sink writes it with
@@ -13,6 +18,8 @@ const value = Buffer.from(
     `"blood_oxygen":92.0,"device_id":"D002","heart_rate":131,"patient_id":"P002"}`,
 );
 
+const decodeAlertSinkMessage = (k: Buffer | null, v: Buffer | null) => decodeAt(k, v, NOW);
+
 describe('decodeAlertSinkMessage', () => {
   it('reads an upsert JSON message of the alerts view', () => {
     const decoded = decodeAlertSinkMessage(key, value);
@@ -22,7 +29,7 @@ describe('decodeAlertSinkMessage', () => {
         alertId: ID,
         patientId: 'P002',
         deviceId: 'D002',
-        alertTime: Date.UTC(2026, 11, 7, 10, 15, 19, 5),
+        alertTime: T,
         alertType: 'heart_rate',
         alertDetail: 'Heart rate too high: 131 bpm',
         alertLevel: 1,
@@ -35,12 +42,28 @@ describe('decodeAlertSinkMessage', () => {
     });
   });
 
-  it('takes a value without a key, and a level-2 alert', () => {
+  it('takes a value without a key, and a level-2 deterioration alert', () => {
     const v = JSON.parse(value.toString()) as Record<string, unknown>;
     v.alert_level = 2;
     v.alert_type = 'multi_vital_signs_deterioration';
+    v.alert_id = alertId('P002', 'multi_vital_signs_deterioration', trendWindowStart(T));
     const decoded = decodeAlertSinkMessage(null, Buffer.from(JSON.stringify(v)));
     expect(decoded.kind === 'alert' && decoded.alert.alertLevel).toBe(2);
+  });
+
+  it('refuses a forged alert: a real id with a demoted level, another time or another patient', () => {
+    // A level-2 alert's id, sent early as level 1 and three minutes old, would be listed as backlog and
+    // the genuine alert dropped as its duplicate.
+    const v = JSON.parse(value.toString()) as Record<string, unknown>;
+    v.alert_type = 'multi_vital_signs_deterioration';
+    v.alert_id = alertId('P002', 'multi_vital_signs_deterioration', trendWindowStart(T));
+    const demoted = { ...v, alert_level: 1 };
+    const moved = { ...v, alert_level: 2, alert_time: '2026-12-07T09:00:00.000000Z' };
+    const otherPatient = { ...v, alert_level: 2, patient_id: 'P003' };
+    const future = { ...JSON.parse(value.toString()), alert_time: '2027-01-01T00:00:00.000000Z' };
+    for (const forged of [demoted, moved, otherPatient, future]) {
+      expect(decodeAlertSinkMessage(null, Buffer.from(JSON.stringify(forged))).kind).toBe('invalid');
+    }
   });
 
   it('reads a tombstone (the row left the view) as nothing to do', () => {
@@ -52,6 +75,11 @@ describe('decodeAlertSinkMessage', () => {
     ['not JSON', Buffer.from('{"alert_id":'), /not JSON/],
     ['an array', Buffer.from('[]'), /not a JSON object/],
     ['a bad id', Buffer.from(value.toString().replace(ID, 'x')), /md5/],
+    [
+      'an id of another bucket',
+      Buffer.from(value.toString().replace('10:15:19', '10:15:49')),
+      /does not match/,
+    ],
     ['an unknown type', Buffer.from(value.toString().replace('"heart_rate",', '"temp",')), /alert_type/],
     [
       'a string vital',
@@ -68,6 +96,7 @@ describe('decodeAlertSinkMessage', () => {
 
   it('refuses a value whose key names another alert', () => {
     const other = Buffer.from('{"alert_id":"ffffffffffffffffffffffffffffffff"}');
+    expect(decodeAlertSinkMessage(key, value).kind).toBe('alert');
     expect(decodeAlertSinkMessage(other, value).kind).toBe('invalid');
   });
 

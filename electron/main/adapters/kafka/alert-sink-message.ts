@@ -9,6 +9,7 @@
 // 'utc_without_suffix' ("2026-12-07 10:00:00.123000", UTC) are read too, so a sink created by hand
 // with another mode still works. docs/risingwave-compat.md names the sources.
 import { ALERT_TYPES, type Alert, type AlertType } from '../../../../shared/domain/types';
+import { alertId as ruleAlertId, bucketStart, trendWindowStart } from '../../../../shared/engine/rules';
 
 export type DecodedAlertMessage =
   | { kind: 'alert'; alert: Alert }
@@ -21,6 +22,8 @@ const ALERT_ID = /^[0-9a-f]{32}$/;
 /** RFC 3339 with Z or an offset, or RisingWave's suffix-less UTC form */
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/;
 const MAX_MESSAGE_BYTES = 64 * 1024;
+const EARLIEST = Date.UTC(2000, 0, 1);
+const MAX_AHEAD_MS = 86_400_000;
 
 /** epoch ms of a sink timestamptz value, or null */
 export function sinkTimestampMs(value: unknown): number | null {
@@ -68,7 +71,24 @@ function keyAlertId(key: Buffer | null): string | null {
   return typeof id === 'string' && ALERT_ID.test(id) ? id : null;
 }
 
-export function decodeAlertSinkMessage(key: Buffer | null, value: Buffer | null): DecodedAlertMessage {
+/**
+ * Anyone who can write to the topic could otherwise forge an alert: the id is md5 of patient, type and
+ * bucket, so a message with a real alert's id but level 1 and an old time would be taken first, listed
+ * as backlog, and the genuine level-2 alert then dropped as a duplicate. So the level follows from the
+ * type (the view's rule: only the deterioration rule is level 2) and the id must be the one the view
+ * computes for this patient, type and time; anything else is refused. (Topic ACLs are still IT's job.)
+ */
+function expectedAlertId(patientId: string, type: AlertType, alertTime: number): string {
+  const bucket =
+    type === 'multi_vital_signs_deterioration' ? trendWindowStart(alertTime) : bucketStart(alertTime);
+  return ruleAlertId(patientId, type, bucket);
+}
+
+export function decodeAlertSinkMessage(
+  key: Buffer | null,
+  value: Buffer | null,
+  now: number = Date.now(),
+): DecodedAlertMessage {
   if (value === null || value.length === 0) return { kind: 'tombstone', alertId: keyAlertId(key) };
   const parsed = parseJson(value, 'value');
   if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
@@ -99,6 +119,19 @@ export function decodeAlertSinkMessage(key: Buffer | null, value: Buffer | null)
   if (typeof alertType !== 'string' || !(ALERT_TYPES as readonly string[]).includes(alertType)) {
     return { kind: 'invalid', reason: `alert ${alertId}: unknown alert_type; is risingwave.sql newer?` };
   }
+  if (alertTime < EARLIEST || alertTime > now + MAX_AHEAD_MS) {
+    return { kind: 'invalid', reason: `alert ${alertId}: alert_time out of range` };
+  }
+  if (
+    alertType !== 'signal_loss' &&
+    expectedAlertId(patientId, alertType as AlertType, alertTime) !== alertId
+  ) {
+    return { kind: 'invalid', reason: `alert ${alertId}: id does not match its patient, type and time` };
+  }
+  const level = alertType === 'multi_vital_signs_deterioration' ? 2 : 1;
+  if (r.alert_level !== level) {
+    return { kind: 'invalid', reason: `alert ${alertId}: level ${String(r.alert_level)} is not its type's` };
+  }
   const detail = r.alert_detail;
   if (detail !== null && detail !== undefined && typeof detail !== 'string') {
     return { kind: 'invalid', reason: `alert ${alertId}: alert_detail is not text` };
@@ -118,8 +151,7 @@ export function decodeAlertSinkMessage(key: Buffer | null, value: Buffer | null)
       alertTime,
       alertType: alertType as AlertType,
       alertDetail: typeof detail === 'string' ? detail.slice(0, 500) : '',
-      // Anything but an explicit 1 is critical, as on the polling path: over-alerting beats a miss.
-      alertLevel: r.alert_level === 1 ? 1 : 2,
+      alertLevel: level,
       status: 'pending',
       handleBy: null,
       handleTime: null,

@@ -4,6 +4,7 @@
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../../shared/domain/types';
+import { alertId, bucketStart } from '../../../../shared/engine/rules';
 import { deleteTopics, ensureKafka, uniqueTopic } from '../../../../tests/support/kafka';
 import { kafkaSinkMessage } from '../../../../tests/support/risingwave-bridge';
 import { createKafkaAlertFeed, type KafkaAlertFeed } from './kafka-alert-feed';
@@ -34,13 +35,14 @@ async function newTopic(): Promise<string> {
   return topic;
 }
 
-let seq = 0;
 function alert(patientId: string): Alert {
+  const alertTime = Date.now();
   return {
-    alertId: (++seq).toString(16).padStart(32, 'a'),
+    // the id the alerts view computes: the feed refuses any other
+    alertId: alertId(patientId, 'blood_oxygen', bucketStart(alertTime)),
     patientId,
     deviceId: `D-${patientId}`,
-    alertTime: Date.now(),
+    alertTime,
     alertType: 'blood_oxygen',
     alertDetail: 'Blood oxygen too low: 86%',
     alertLevel: 1,

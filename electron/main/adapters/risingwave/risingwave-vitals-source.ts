@@ -82,11 +82,11 @@ export interface RisingWaveVitalsSourceOptions {
    * function it hands its alerts to. Without it, or while it is not live, alerts are polled.
    */
   createAlertPush?: (deliver: (alerts: Alert[]) => Promise<void>) => AlertPush;
-  /** while the push path is live, alerts are still polled this often as a safety net; default 10000 */
+  /** while the push path is live, alerts are still polled this often as a safety net; default 2000 */
   reconcileIntervalMs?: number;
   /**
    * No successful poll for this long → reported down at once, even while a query still hangs; default
-   * max(3000, 2 × pollIntervalMs + 1000); 0 turns the watchdog off.
+   * max(2000, pollIntervalMs + 1000); 0 turns the watchdog off.
    */
   noAnswerAfterMs?: number;
 }
@@ -157,7 +157,7 @@ const SEED_WINDOW_MS = 10 * 60_000;
 /** alert ids remembered across both feed paths, so neither delivers what the other did */
 const MAX_RECENT_IDS = 20_000;
 /** no successful poll for this long (at least) → RisingWave is reported down, even while a query hangs */
-const WATCHDOG_MIN_MS = 3_000;
+const WATCHDOG_MIN_MS = 2_000;
 const WATCHDOG_TICK_MS = 500;
 
 function literalLimit(n: number): number {
@@ -286,8 +286,10 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   const sparkLength = opts.sparkLength ?? 30;
   const stationId = opts.stationId ?? 'nurse-station';
   const wardId = opts.wardId ? opts.wardId : null;
-  const reconcileMs = opts.reconcileIntervalMs ?? 10_000;
-  const watchdogMs = opts.noAnswerAfterMs ?? Math.max(WATCHDOG_MIN_MS, 2 * pollIntervalMs + 1_000);
+  // Short: a push path that is "live" (fetches come back) while the sink writes nothing (RisingWave's
+  // sink failed, a wrong topic) must not leave alerts waiting long; this bounds it to about 2 s + a poll.
+  const reconcileMs = opts.reconcileIntervalMs ?? 2_000;
+  const watchdogMs = opts.noAnswerAfterMs ?? Math.max(WATCHDOG_MIN_MS, pollIntervalMs + 1_000);
   const log = opts.log ?? ((m: string) => logger.warn(`risingwave: ${m}`));
   const target = {
     system: 'RisingWave',
@@ -614,6 +616,8 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     // Not remembered: if the patient has just moved into one of this ward's beds, the next poll of
     // the ward's alerts delivers it.
     counts.outOfWard += alerts.length - inWard.length;
+    // ...at the very next poll, not the next safety-net one.
+    if (inWard.length < alerts.length) catchUpPoll = true;
     const fresh = firstSeen(inWard);
     if (fresh.length === 0) return;
     counts.pushed += fresh.length;

@@ -203,6 +203,10 @@ describe('push path', () => {
     await push.deliver([mine]); // redelivered (offsets not committed before a restart)
     expect(got.map((x) => x.alertId)).toEqual([mine.alertId]);
     expect(a.feedCounts()).toMatchObject({ pushed: 1, outOfWard: 1 });
+    // An out-of-ward alert makes the next poll read the ward's alerts (its patient may just have moved in).
+    const readsBefore = a.rowsRead();
+    await a.pollNow();
+    expect(a.rowsRead() - readsBefore).toBeGreaterThan(5);
     // The sink wrote it to the view too: the safety-net poll must not deliver it again.
     await insertAlert(mine);
     const polledOnly = alert('P1');
