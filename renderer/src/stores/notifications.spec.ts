@@ -221,7 +221,7 @@ describe('useNotificationsStore', () => {
       expect(soundLevel(restored)).toBeNull();
       expect(soundLevel(req(2, ['c1']))).toBe(2);
       expect(soundLevel(req(1, ['w1']))).toBe(1);
-      expect(toastLingers(lost)).toBe(true);
+      expect(toastLingers(lost)).toBe(false); // the banner stays; the toast must not cover the buttons
       expect(toastLingers(restored)).toBe(false);
       expect(toastLingers(req(1, ['w1']))).toBe(false);
       expect(toastLingers(req(2, ['c1']))).toBe(true);
@@ -238,14 +238,16 @@ describe('useNotificationsStore', () => {
       }
     });
 
-    it('keeps the alarm toast until the all-clear replaces it, which then goes by itself', async () => {
+    it('lets the alarm toast go by itself (the banner stays), and the all-clear replaces it', async () => {
       vi.useFakeTimers();
       const { store, station } = await setup();
       station.emit('notify:show', lost);
-      vi.advanceTimersByTime(10 * 60_000);
       expect(store.toasts.map((t) => t.title)).toEqual([lost.title]);
       station.emit('notify:show', restored);
       expect(store.toasts.map((t) => t.title)).toEqual([restored.title]);
+      vi.advanceTimersByTime(60_000);
+      expect(store.toasts).toHaveLength(0);
+      station.emit('notify:show', lost);
       vi.advanceTimersByTime(60_000);
       expect(store.toasts).toHaveLength(0);
     });

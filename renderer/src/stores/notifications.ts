@@ -28,9 +28,13 @@ export function soundLevel(req: Pick<NotificationRequest, 'level' | 'technical'>
   return req.technical === 'cleared' ? null : req.level;
 }
 
-/** Level-1 toasts go after a while; a technical alarm stays until its all-clear replaces it. */
+/**
+ * Level-1 toasts go after a while, a technical alarm's too: the red banner stays for as long as the
+ * outage lasts, and a lingering toast sat over the acknowledgement buttons exactly when nurses must
+ * acknowledge into the local cache (the connected E2E test could not click Confirm).
+ */
 export function toastLingers(req: Pick<NotificationRequest, 'level' | 'technical'>): boolean {
-  return req.level === 2 || req.technical === 'raised';
+  return req.level === 2 && req.technical === undefined;
 }
 
 function currentPermission(): Permission {
