@@ -10,6 +10,7 @@ import { memoryCase } from './memory';
 import { queriesCase } from './queries';
 import { renderCase } from './render';
 import { startupCase } from './startup';
+import { wardsCase } from './wards';
 
 export const CASES: readonly BenchCase[] = [
   engineCase,
@@ -20,6 +21,7 @@ export const CASES: readonly BenchCase[] = [
   ackClickCase,
   queriesCase,
   connectedCase,
+  wardsCase,
   startupCase,
   renderCase,
 ];

@@ -1,0 +1,105 @@
+// Experiment behind docs/performance.md "#12": how long the RisingWave stand-in
+// (tests/support/risingwave-bridge.ts) takes from a reading produced to Kafka to the barrier that wrote
+// it, by topic partitions. RisingWave's barrier covers whatever its sources read before it (they do not
+// stop reading while a barrier is pending), so produce → written should be uniform over 0–1 s; a
+// consumer that waits for the barrier inside eachBatch (kafkajs handles one batch at a time) reads the
+// next batch only after the tick, which adds one tick per batch in the cycle.
+// Run: npx tsx bench/experiments/barrier-stall.ts [seconds]
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import type { Reading } from '../../shared/domain/types';
+import { KafkaReadingProducer } from '../../electron/main/adapters/kafka/kafka-reading-producer';
+import { ensureKafka, uniqueTopic } from '../../tests/support/kafka';
+import { createTestPgDatabase } from '../../tests/support/postgres';
+import { startRisingWaveBridge } from '../../tests/support/risingwave-bridge';
+import { formatMs, summarize } from '../stats';
+
+const seconds = Number(process.argv[2] ?? 20);
+const wall = () => performance.timeOrigin + performance.now();
+
+async function run(brokers: string[], partitions: number): Promise<void> {
+  const topic = uniqueTopic('bench-stall');
+  const kafka = new Kafka({ clientId: 'ns-bench-stall', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  const db = await createTestPgDatabase('ns_bench');
+  const pool = new pg.Pool({ host: db.host, port: db.port, user: db.user, database: db.database });
+  const producedAt = new Map<string, number>();
+  const lat: number[] = [];
+  let recording = false;
+  const bridge = await startRisingWaveBridge({
+    brokers,
+    topic,
+    pg: pool,
+    mysql: null,
+    timeZone: 'UTC',
+    groupId: `stall-${topic}`,
+    onWritten: () => undefined,
+  });
+  // the time each reading is written: wrap the latest-vitals upsert (its rows are the batch's patients)
+  const producer = new KafkaReadingProducer({ brokers, topic, timeZone: 'UTC', clientId: 'stall' });
+  await producer.start();
+  let seq = 0;
+  const beds = 30;
+  const devices = setInterval(() => {
+    const now = Date.now();
+    const readings: Reading[] = [];
+    for (let b = 0; b < beds; b++) {
+      readings.push({
+        patientId: `P${b}`,
+        deviceId: `D${b}`,
+        measureTime: now + (seq++ % 1), // distinct per tick
+        heartRate: 70,
+        bloodOxygen: 98,
+        bloodGlucose: 5.5,
+      } as Reading);
+    }
+    const t = wall();
+    for (const r of readings) producedAt.set(`${r.patientId}|${r.measureTime}`, t);
+    producer.publish(readings);
+  }, 100);
+  // poll the table: the first time a reading's measure_time shows up is when it was written
+  const seen = new Set<string>();
+  const watcher = setInterval(() => {
+    void pool
+      .query<{ patient_id: string; t: string }>(
+        'SELECT patient_id, (extract(epoch from measure_time) * 1000)::bigint::text AS t FROM patient_latest_vitals',
+      )
+      .then((res) => {
+        const t = wall();
+        for (const row of res.rows) {
+          const k = `${row.patient_id}|${row.t}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          const p = producedAt.get(k);
+          if (p !== undefined && recording) lat.push(t - p);
+        }
+      });
+  }, 20);
+  await new Promise((r) => setTimeout(r, 5000));
+  recording = true;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  recording = false;
+  clearInterval(devices);
+  clearInterval(watcher);
+  await producer.close(5000);
+  await bridge.stop();
+  await pool.end();
+  await db.drop();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  const s = summarize(lat);
+  // latest-vitals keeps only the newest reading per bed: readings overwritten within a barrier are not
+  // seen, so this samples the newest reading of each barrier's batch (the shortest wait of the batch).
+  process.stdout.write(
+    `${partitions} partition(s): produced → visible in patient_latest_vitals (newest of each batch) ` +
+      `p50 ${formatMs(s.p50)} p99 ${formatMs(s.p99)} min ${formatMs(s.min)} max ${formatMs(s.max)} ms ` +
+      `(n=${s.n}), barriers ${bridge.stats.barriers}\n`,
+  );
+}
+
+const brokers = [await ensureKafka()];
+await run(brokers, 1);
+await run(brokers, 3);
+process.exit(0);
