@@ -5,7 +5,8 @@
 // twice, on the two alert paths of the RisingWave adapter:
 // - poll: the adapter polls the `alerts` view (default every 1000 ms);
 // - push: the adapter is given a Kafka alert feed (kafka-alert-feed.ts) on the sink's topic, as the
-//   station host wires it when Kafka is configured; the view is still polled every 10 s as a safety net.
+//   station host wires it when Kafka is configured; the view is still polled now and then as a safety
+//   net (the adapter's reconcileIntervalMs).
 //
 // The stand-in models RisingWave's barrier (1 s, barrier_interval_ms): readings take effect only at the
 // next tick (see bench/support/connected-feed.ts for how). Split into: produce → written by the stand-in
