@@ -45,6 +45,15 @@ describe('createElectronNotifier', () => {
     expect(critical!.show).toHaveBeenCalled();
   });
 
+  it('shows a technical all-clear silently, and a technical alarm with sound', () => {
+    const notifier = createElectronNotifier({ getWindow: () => null });
+    notifier.show(request({ key: 'backend:alerts', technical: 'raised', urgency: 'critical' }));
+    notifier.show(request({ key: 'backend:alerts:restored', technical: 'cleared' }));
+    const [raised, cleared] = FakeNotification.instances;
+    expect(raised!.options).not.toHaveProperty('silent');
+    expect(cleared!.options).toMatchObject({ silent: true });
+  });
+
   it('on click brings the window forward and asks the UI to show the first alert', () => {
     const win = new FakeBrowserWindow({});
     win.minimized = true;
