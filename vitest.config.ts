@@ -7,6 +7,7 @@ export default defineConfig({
     include: [
       '{electron,shared,renderer,backend-setup,bench,scripts}/**/*.spec.ts',
       'tests/integration/**/*.spec.ts',
+      'tests/support/**/*.spec.ts',
     ],
     exclude: ['**/node_modules/**', 'out/**', 'tests/e2e/**'],
     testTimeout: 30_000,

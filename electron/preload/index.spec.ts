@@ -2,10 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import type { StationApi } from '../../shared/ipc/contract';
 // Loaded before any vi.resetModules() so the mocked module and this file share one fake.
 import 'electron';
-import { fake, fakeEvent, resetElectronFake } from '../main/shell/electron-fake';
+import { fake, fakeEvent, resetElectronFake } from '../../tests/support/electron-fake';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../main/shell/ipc-channels';
 
-vi.mock('electron', async () => (await import('../main/shell/electron-fake')).electronFake);
+vi.mock('electron', async () => (await import('../../tests/support/electron-fake')).electronFake);
 
 /** A fresh preload (it subscribes at load) against a fresh electron fake. */
 async function loadPreload(): Promise<StationApi> {

@@ -12,11 +12,12 @@ import {
   fake,
   fakeEvent,
   resetElectronFake,
-} from './electron-fake';
+  raw,
+} from '../../../tests/support/electron-fake';
 import { INVOKE_CHANNEL } from './ipc-channels';
 import { linuxAutostartPath } from './login-item';
 
-vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+vi.mock('electron', async () => (await import('../../../tests/support/electron-fake')).electronFake);
 
 function fakeHost() {
   return {
@@ -34,7 +35,7 @@ beforeEach(() => {
   resetElectronFake();
   logger.setSink(() => {});
   dataDir = mkdtempSync(join(tmpdir(), 'ns-app-'));
-  fake().app.dataDir = dataDir;
+  raw(fake().app).dataDir = dataDir;
   signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
 });
 afterEach(() => {
@@ -56,7 +57,7 @@ async function start(opts: { host?: StationHost; env?: NodeJS.ProcessEnv } = {})
 
 describe('runElectronShell', () => {
   it('quits at once when another instance holds the lock', async () => {
-    fake().app.lock = false;
+    raw(fake().app).lock = false;
     const { shell, createHost } = await start();
     expect(shell).toBeNull();
     expect(fake().app.quit).toHaveBeenCalled();
@@ -74,10 +75,10 @@ describe('runElectronShell', () => {
     expect(opts.simulator).toEqual({ warmupMs: 15 * 60_000, warmupInBackground: true });
     expect(typeof opts.notifier.show).toBe('function');
     expect(typeof opts.secretStore.describe).toBe('function');
-    expect(fake().ipcMain.handlers.has(INVOKE_CHANNEL)).toBe(true);
+    expect(raw(fake().ipcMain).handlers.has(INVOKE_CHANNEL)).toBe(true);
     expect(fake().session.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalled();
     expect(fake().session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
-    expect(win!.options.webPreferences).toMatchObject({
+    expect(raw(win!).options.webPreferences).toMatchObject({
       preload: '/app/out/preload/index.cjs',
       sandbox: true,
     });
@@ -96,7 +97,7 @@ describe('runElectronShell', () => {
 
   it('a second instance brings the first window forward', async () => {
     const { win } = await start();
-    win!.minimized = true;
+    raw(win!).minimized = true;
     fake().app.emit('second-instance');
     expect(win!.restore).toHaveBeenCalled();
     expect(win!.focus).toHaveBeenCalled();
@@ -106,7 +107,7 @@ describe('runElectronShell', () => {
     await start();
     const wc = new FakeWebContents();
     fake().app.emit('web-contents-created', fakeEvent(), wc);
-    expect(wc.windowOpenHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
+    expect(raw(wc).windowOpenHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
     expect(wc.listenerCount('will-navigate')).toBe(1);
   });
 
@@ -121,11 +122,11 @@ describe('runElectronShell', () => {
   it('quits cleanly: closes the host, removes IPC and tray, then lets the quit through', async () => {
     const { host, win, tray } = await start();
     fake().app.quit();
-    expect(fake().app.exited).toBe(false);
-    await vi.waitFor(() => expect(fake().app.exited).toBe(true));
+    expect(raw(fake().app).exited).toBe(false);
+    await vi.waitFor(() => expect(raw(fake().app).exited).toBe(true));
     expect(host.close).toHaveBeenCalledTimes(1);
     expect(tray!.destroy).toHaveBeenCalled();
-    expect(fake().ipcMain.handlers.size).toBe(0);
+    expect(raw(fake().ipcMain).handlers.size).toBe(0);
     const close = fakeEvent();
     win!.emit('close', close);
     expect(close.defaultPrevented).toBe(false);
@@ -135,7 +136,7 @@ describe('runElectronShell', () => {
     const { host } = await start();
     fake().app.quit();
     fake().app.quit();
-    await vi.waitFor(() => expect(fake().app.exited).toBe(true));
+    await vi.waitFor(() => expect(raw(fake().app).exited).toBe(true));
     expect(host.close).toHaveBeenCalledTimes(1);
   });
 
@@ -146,13 +147,13 @@ describe('runElectronShell', () => {
     vi.useFakeTimers();
     fake().app.quit();
     await vi.advanceTimersByTimeAsync(HOST_CLOSE_TIMEOUT_MS + 10);
-    expect(fake().app.exited).toBe(true);
+    expect(raw(fake().app).exited).toBe(true);
   });
 
   it('a SIGTERM quits through the same clean path', async () => {
     const { host } = await start();
     process.emit('SIGTERM');
-    await vi.waitFor(() => expect(fake().app.exited).toBe(true));
+    await vi.waitFor(() => expect(raw(fake().app).exited).toBe(true));
     expect(host.close).toHaveBeenCalled();
   });
 

@@ -2,12 +2,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventMap, EventName } from '../../../shared/ipc/contract';
 import type { StationHost } from '../core/host-types';
 import { logger } from '../core/logger';
-import { FakeBrowserWindow, fake, resetElectronFake } from './electron-fake';
+import { FakeBrowserWindow, fake, resetElectronFake, raw } from '../../../tests/support/electron-fake';
 import { registerStationIpc, sendStationEvent } from './ipc';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc-channels';
 import type { RendererTarget } from './renderer-target';
 
-vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+vi.mock('electron', async () => (await import('../../../tests/support/electron-fake')).electronFake);
 
 const target: RendererTarget = { kind: 'file', indexPath: '/opt/ns/out/renderer/index.html' };
 const appUrl = 'file:///opt/ns/out/renderer/index.html#/ward';
@@ -27,7 +27,7 @@ function setup() {
   const win = new FakeBrowserWindow({});
   let current: FakeBrowserWindow | null = win;
   const dispose = registerStationIpc({ host, getWindow: () => current as never, target });
-  const handler = fake().ipcMain.handlers.get(INVOKE_CHANNEL)!;
+  const handler = raw(fake().ipcMain).handlers.get(INVOKE_CHANNEL)!;
   const invoke = (event: unknown, channel: unknown = 'ward:beds', request: unknown = {}) =>
     handler(event, channel, request) as Promise<unknown>;
   const eventFrom = (sender: unknown, url: string | null = appUrl, parent: unknown = null) => ({
@@ -57,7 +57,7 @@ describe('registerStationIpc', () => {
   it('registers exactly one invoke handler', () => {
     setup();
     expect(fake().ipcMain.handle).toHaveBeenCalledTimes(1);
-    expect([...fake().ipcMain.handlers.keys()]).toEqual([INVOKE_CHANNEL]);
+    expect([...raw(fake().ipcMain).handlers.keys()]).toEqual([INVOKE_CHANNEL]);
   });
 
   it('forwards a request from our window to the host', async () => {
@@ -88,7 +88,7 @@ describe('registerStationIpc', () => {
     expect(await t.invoke(t.eventFrom(wc, 'file:///tmp/evil.html'))).toEqual(forbidden);
     expect(await t.invoke(t.eventFrom(wc, appUrl, { url: appUrl }))).toEqual(forbidden);
     expect(await t.invoke(t.eventFrom(wc, null))).toEqual(forbidden);
-    t.win.destroyed = true;
+    raw(t.win).destroyed = true;
     expect(await t.invoke(t.eventFrom(wc))).toEqual(forbidden);
     t.setWindow(null);
     expect(await t.invoke(t.eventFrom(wc))).toEqual(forbidden);
@@ -111,7 +111,7 @@ describe('registerStationIpc', () => {
     const t = setup();
     t.emit('ui:focus-alert', { alertId: 'a1' });
     expect(t.win.webContents.send).toHaveBeenCalledWith(EVENT_CHANNEL, 'ui:focus-alert', { alertId: 'a1' });
-    t.win.webContents.destroyed = true;
+    raw(t.win.webContents).destroyed = true;
     t.emit('ui:focus-alert', { alertId: 'a2' });
     expect(t.win.webContents.send).toHaveBeenCalledTimes(1);
   });
@@ -120,7 +120,7 @@ describe('registerStationIpc', () => {
     const t = setup();
     t.dispose();
     expect(fake().ipcMain.removeHandler).toHaveBeenCalledWith(INVOKE_CHANNEL);
-    expect(fake().ipcMain.handlers.size).toBe(0);
+    expect(raw(fake().ipcMain).handlers.size).toBe(0);
     expect(t.unsubscribe).toHaveBeenCalled();
   });
 });

@@ -1,11 +1,17 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NotificationRequest } from '../../../shared/ipc/contract';
 import { logger } from '../core/logger';
-import { FakeBrowserWindow, FakeNotification, fakeEvent, resetElectronFake } from './electron-fake';
+import {
+  FakeBrowserWindow,
+  FakeNotification,
+  fakeEvent,
+  resetElectronFake,
+  raw,
+} from '../../../tests/support/electron-fake';
 import { EVENT_CHANNEL } from './ipc-channels';
 import { createElectronNotifier } from './notifier';
 
-vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+vi.mock('electron', async () => (await import('../../../tests/support/electron-fake')).electronFake);
 
 function request(over: Partial<NotificationRequest> = {}): NotificationRequest {
   return {
@@ -34,13 +40,13 @@ describe('createElectronNotifier', () => {
     notifier.show(request({ key: 'k1' }));
     notifier.show(request({ key: 'k2', level: 2, urgency: 'critical' }));
     const [normal, critical] = FakeNotification.instances;
-    expect(normal!.options).toEqual({
+    expect(raw(normal!).options).toEqual({
       title: 'Bed 07 — SpO₂ 84%',
       body: 'Level 1 alert',
       urgency: 'normal',
       timeoutType: 'default',
     });
-    expect(critical!.options).toMatchObject({ urgency: 'critical', timeoutType: 'never' });
+    expect(raw(critical!).options).toMatchObject({ urgency: 'critical', timeoutType: 'never' });
     expect(normal!.show).toHaveBeenCalled();
     expect(critical!.show).toHaveBeenCalled();
   });
@@ -50,13 +56,13 @@ describe('createElectronNotifier', () => {
     notifier.show(request({ key: 'backend:alerts', technical: 'raised', urgency: 'critical' }));
     notifier.show(request({ key: 'backend:alerts:restored', technical: 'cleared' }));
     const [raised, cleared] = FakeNotification.instances;
-    expect(raised!.options).not.toHaveProperty('silent');
-    expect(cleared!.options).toMatchObject({ silent: true });
+    expect(raw(raised!).options).not.toHaveProperty('silent');
+    expect(raw(cleared!).options).toMatchObject({ silent: true });
   });
 
   it('on click brings the window forward and asks the UI to show the first alert', () => {
     const win = new FakeBrowserWindow({});
-    win.minimized = true;
+    raw(win).minimized = true;
     const notifier = createElectronNotifier({ getWindow: () => win as never });
     notifier.show(request());
     FakeNotification.instances[0]!.emit('click', fakeEvent());

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fake, resetElectronFake } from './electron-fake';
+import { fake, resetElectronFake } from '../../../tests/support/electron-fake';
 import { createSafeStorageSecretStore } from './secret-store';
 
-vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+vi.mock('electron', async () => (await import('../../../tests/support/electron-fake')).electronFake);
 
 beforeEach(() => resetElectronFake());
 

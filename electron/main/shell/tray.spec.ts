@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventMap, EventName } from '../../../shared/ipc/contract';
 import { logger } from '../core/logger';
-import { FakeTray, fake, resetElectronFake } from './electron-fake';
+import { FakeTray, fake, resetElectronFake, raw } from '../../../tests/support/electron-fake';
 import { createStationTray, pendingLabel } from './tray';
 
-vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+vi.mock('electron', async () => (await import('../../../tests/support/electron-fake')).electronFake);
 
 type EventListener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
@@ -43,13 +43,13 @@ describe('createStationTray', () => {
   it('starts with the current count and the Show / Quit menu', () => {
     const t = setup();
     expect(fake().nativeImage.createFromPath).toHaveBeenCalledWith('/icon.png');
-    expect(t.tray.toolTip).toBe('Nurse Station — No pending alerts');
-    expect(t.tray.title).toBe('');
-    const labels = t.tray.menu!.template.map((i) => i.label);
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — No pending alerts');
+    expect(raw(t.tray).title).toBe('');
+    const labels = raw(t.tray).menu!.template.map((i) => i.label);
     expect(labels).toEqual(['No pending alerts', undefined, 'Show Nurse Station', 'Quit']);
-    t.tray.menu!.template[2]!.click!();
+    raw(t.tray).menu!.template[2]!.click!();
     expect(t.onShow).toHaveBeenCalled();
-    t.tray.menu!.template[3]!.click!();
+    raw(t.tray).menu!.template[3]!.click!();
     expect(t.onQuit).toHaveBeenCalled();
     t.tray.emit('click');
     expect(t.onShow).toHaveBeenCalledTimes(2);
@@ -59,17 +59,17 @@ describe('createStationTray', () => {
     const t = setup();
     t.setCount(3);
     t.emit('ward:update', []);
-    expect(t.tray.toolTip).toBe('Nurse Station — No pending alerts');
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — No pending alerts');
     t.emit('alerts:new', []);
-    expect(t.tray.toolTip).toBe('Nurse Station — 3 pending alerts');
-    expect(t.tray.title).toBe('3');
-    expect(t.tray.menu!.template[0]!.label).toBe('3 pending alerts');
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — 3 pending alerts');
+    expect(raw(t.tray).title).toBe('3');
+    expect(raw(t.tray).menu!.template[0]!.label).toBe('3 pending alerts');
     t.setCount(1);
     t.emit('alerts:changed', []);
-    expect(t.tray.toolTip).toBe('Nurse Station — 1 pending alert');
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — 1 pending alert');
     t.setCount(0);
     t.emit('alerts:changed', []);
-    expect(t.tray.title).toBe('');
+    expect(raw(t.tray).title).toBe('');
   });
 
   // #12: a lost backend is a technical alarm; the tray counts it and names it.
@@ -88,14 +88,18 @@ describe('createStationTray', () => {
     };
     t.setCount(3); // 2 pending alerts + the alarm (the core counts it)
     t.emit('notify:show', lost);
-    expect(t.tray.title).toBe('3');
-    expect(t.tray.toolTip).toBe(
+    expect(raw(t.tray).title).toBe('3');
+    expect(raw(t.tray).toolTip).toBe(
       'Nurse Station — Technical: no connection to RisingWave (vital signs) — 2 pending alerts',
     );
-    expect(t.tray.menu!.template.slice(0, 2).map((i) => i.label)).toEqual([lost.title, '2 pending alerts']);
+    expect(
+      raw(t.tray)
+        .menu!.template.slice(0, 2)
+        .map((i) => i.label),
+    ).toEqual([lost.title, '2 pending alerts']);
     // a reminder keeps the first title
     t.emit('notify:show', { ...lost, reminder: true, title: 'Technical: still no connection to RisingWave' });
-    expect(t.tray.menu!.template[0]!.label).toBe(lost.title);
+    expect(raw(t.tray).menu!.template[0]!.label).toBe(lost.title);
     // restored
     t.setCount(2);
     t.emit('notify:show', {
@@ -103,14 +107,14 @@ describe('createStationTray', () => {
       title: 'Technical: connection to RisingWave restored',
       technical: 'cleared',
     });
-    expect(t.tray.toolTip).toBe('Nurse Station — 2 pending alerts');
-    expect(t.tray.menu!.template.map((i) => i.label)).toEqual([
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — 2 pending alerts');
+    expect(raw(t.tray).menu!.template.map((i) => i.label)).toEqual([
       '2 pending alerts',
       undefined,
       'Show Nurse Station',
       'Quit',
     ]);
-    expect(t.tray.title).toBe('2');
+    expect(raw(t.tray).title).toBe('2');
   });
 
   it('drops a technical alarm whose backend reports up (its core was rebuilt meanwhile)', () => {
@@ -127,13 +131,13 @@ describe('createStationTray', () => {
       reminder: false,
       technical: 'raised',
     });
-    expect(t.tray.toolTip).toBe(
+    expect(raw(t.tray).toolTip).toBe(
       'Nurse Station — Technical: no connection to MySQL (alert record) — No pending alerts',
     );
     t.setCount(0);
     t.emit('health:changed', [{ backend: 'alerts', adapter: 'mysql', up: true, since: 0, message: null }]);
-    expect(t.tray.toolTip).toBe('Nurse Station — No pending alerts');
-    expect(t.tray.title).toBe('');
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — No pending alerts');
+    expect(raw(t.tray).title).toBe('');
   });
 
   it('does not rebuild the menu when the count did not change', () => {
@@ -148,7 +152,7 @@ describe('createStationTray', () => {
     t.setCount(2);
     t.emit('alerts:new', []);
     expect(t.tray.setTitle).not.toHaveBeenCalled();
-    expect(t.tray.toolTip).toBe('Nurse Station — 2 pending alerts');
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — 2 pending alerts');
   });
 
   it('destroy unsubscribes and removes the icon', () => {

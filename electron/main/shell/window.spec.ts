@@ -1,6 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeWebContents, fake, fakeEvent, resetElectronFake } from './electron-fake';
-import type { FakeBrowserWindow } from './electron-fake';
+import {
+  FakeWebContents,
+  fake,
+  fakeEvent,
+  resetElectronFake,
+  raw,
+} from '../../../tests/support/electron-fake';
+import type { FakeBrowserWindow } from '../../../tests/support/electron-fake';
 import {
   CONTENT_SECURITY_POLICY,
   WEB_PREFERENCES,
@@ -13,7 +19,7 @@ import {
 import type { RendererTarget } from './renderer-target';
 import { logger } from '../core/logger';
 
-vi.mock('electron', async () => (await import('./electron-fake')).electronFake);
+vi.mock('electron', async () => (await import('../../../tests/support/electron-fake')).electronFake);
 
 const target: RendererTarget = { kind: 'file', indexPath: '/opt/nurse-station/out/renderer/index.html' };
 const appUrl = 'file:///opt/nurse-station/out/renderer/index.html';
@@ -59,11 +65,11 @@ describe('createMainWindow', () => {
   it('uses the secure preferences plus the preload, and loads the built renderer', () => {
     const win = createMainWindow({ target, preloadPath: '/opt/nurse-station/out/preload/index.cjs' });
     const fw = win as unknown as FakeBrowserWindow;
-    expect(fw.options.webPreferences).toEqual({
+    expect(raw(fw).options.webPreferences).toEqual({
       ...WEB_PREFERENCES,
       preload: '/opt/nurse-station/out/preload/index.cjs',
     });
-    expect(fw.options.show).toBe(false);
+    expect(raw(fw).options.show).toBe(false);
     expect(fw.loadFile).toHaveBeenCalledWith(target.indexPath);
     expect(fw.loadURL).not.toHaveBeenCalled();
     fw.emit('ready-to-show');
@@ -92,7 +98,7 @@ describe('hardenWebContents', () => {
   it('denies every new window and opens only safe https links externally', () => {
     const wc = new FakeWebContents();
     hardenWebContents(wc as never, target);
-    const open = (url: string) => wc.windowOpenHandler!({ url });
+    const open = (url: string) => raw(wc).windowOpenHandler!({ url });
 
     expect(open('https://example.org/guide')).toEqual({ action: 'deny' });
     expect(fake().shell.openExternal).toHaveBeenCalledWith('https://example.org/guide');
@@ -198,7 +204,7 @@ describe('installSessionPolicy', () => {
   it('denies every permission except notifications for the app page', () => {
     const { request, check } = install();
     const wc = new FakeWebContents();
-    wc.url = appUrl;
+    raw(wc).url = appUrl;
     for (const permission of [
       'media',
       'geolocation',
@@ -227,12 +233,12 @@ describe('installSessionPolicy', () => {
 describe('revealWindow', () => {
   it('restores, shows and focuses', () => {
     const fw = createMainWindow({ target, preloadPath: '/p.cjs' }) as unknown as FakeBrowserWindow;
-    fw.minimized = true;
+    raw(fw).minimized = true;
     revealWindow(fw as never);
     expect(fw.restore).toHaveBeenCalled();
     expect(fw.show).toHaveBeenCalled();
     expect(fw.focus).toHaveBeenCalled();
-    fw.destroyed = true;
+    raw(fw).destroyed = true;
     fw.focus.mockClear();
     revealWindow(fw as never);
     revealWindow(null);
