@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY_META } from './electron/main/shell/csp';
+import { CONTENT_SECURITY_POLICY_META } from './electron/main/core/csp';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const at = (path: string): string => resolve(root, path);
@@ -27,16 +27,21 @@ function mainInputs(): Record<string, string> {
 }
 
 /**
- * The renderer is loaded from file://, where a response-header CSP is not guaranteed to apply, so
- * the built index.html must carry a policy as a <meta> tag. The renderer's own index.html brings
- * one; if it ever does not, this puts the shell's policy first in <head>, before any script.
+ * The renderer is loaded from file://, where a response-header CSP is not applied, so the built
+ * index.html carries the one policy of electron/main/core/csp.ts as a <meta> tag, first in <head>
+ * before any script. A policy of the page's own would be a second source (the stricter of two
+ * policies wins, silently): the build refuses it.
  */
 function cspMetaPlugin(): Plugin {
   return {
     name: 'nurse-station:csp-meta',
     apply: 'build',
     transformIndexHtml(html) {
-      if (/http-equiv\s*=\s*["']?Content-Security-Policy/i.test(html)) return html;
+      if (/http-equiv\s*=\s*["']?Content-Security-Policy/i.test(html)) {
+        throw new Error(
+          'renderer/index.html has its own Content-Security-Policy; the policy comes from electron/main/core/csp.ts only',
+        );
+      }
       return [
         {
           tag: 'meta',

@@ -101,3 +101,50 @@ describe('createElectronNotifier', () => {
     expect(logs.filter((l) => l.includes('does not support notifications'))).toHaveLength(1);
   });
 });
+
+describe('holding notifications for their click handlers', () => {
+  const critical = (key: string, ids: string[]) =>
+    request({ key, alertIds: ids, level: 2, urgency: 'critical' });
+
+  it('Windows: a critical toast that left the screen is held (Action Center) until its alert is handled', () => {
+    const n = createElectronNotifier({ getWindow: () => null, platform: 'win32' });
+    n.show(critical('alert:a1', ['a1']));
+    const toast = FakeNotification.instances[0]!;
+    toast.emit('close', fakeEvent()); // moved to the Action Center
+    expect(n.heldCount()).toBe(1);
+    n.alertsHandled(['zz']);
+    expect(n.heldCount()).toBe(1);
+    n.alertsHandled(['a1']);
+    expect(n.heldCount()).toBe(0);
+    expect(toast.close).toHaveBeenCalled();
+  });
+
+  it('Linux: closing releases it; a level-1 Windows toast is released on close too', () => {
+    const linux = createElectronNotifier({ getWindow: () => null, platform: 'linux' });
+    linux.show(critical('alert:a1', ['a1']));
+    FakeNotification.instances[0]!.emit('close', fakeEvent());
+    expect(linux.heldCount()).toBe(0);
+    const win = createElectronNotifier({ getWindow: () => null, platform: 'win32' });
+    win.show(request({ key: 'alert:b1', alertIds: ['b1'] }));
+    FakeNotification.instances[1]!.emit('close', fakeEvent());
+    expect(win.heldCount()).toBe(0);
+  });
+
+  it('a notification of several alerts goes once all of them are handled', () => {
+    const n = createElectronNotifier({ getWindow: () => null, platform: 'win32' });
+    n.show(critical('bed-07', ['a1', 'a2']));
+    n.alertsHandled(['a1']);
+    expect(n.heldCount()).toBe(1);
+    n.alertsHandled(['a2', 'a1']);
+    expect(n.heldCount()).toBe(0);
+  });
+
+  it('the cap drops level-1 notifications before critical ones', () => {
+    const n = createElectronNotifier({ getWindow: () => null, platform: 'win32' });
+    n.show(critical('c-first', ['c0']));
+    for (let i = 0; i < 250; i++) n.show(request({ key: `l1-${i}`, alertIds: [`l${i}`] }));
+    expect(n.heldCount()).toBe(200);
+    n.alertsHandled(['c0']);
+    expect(n.heldCount()).toBe(199); // the critical one was still held
+  });
+});

@@ -16,7 +16,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readShellSettings', () => {
   it('defaults when the file is missing or broken', () => {
-    expect(readShellSettings(dir)).toEqual({ startAtLogin: false, closeToTray: true });
+    expect(readShellSettings(dir)).toEqual({ startAtLogin: false, closeToTray: true, keepAwake: 'display' });
     writeFileSync(join(dir, 'shell.json'), '{not json');
     expect(readShellSettings(dir)).toEqual(DEFAULT_SHELL_SETTINGS);
     writeFileSync(join(dir, 'shell.json'), '[true]');
@@ -24,7 +24,13 @@ describe('readShellSettings', () => {
   });
   it('reads booleans and ignores wrong types', () => {
     writeFileSync(join(dir, 'shell.json'), JSON.stringify({ startAtLogin: true, closeToTray: 'no' }));
-    expect(readShellSettings(dir)).toEqual({ startAtLogin: true, closeToTray: true });
+    expect(readShellSettings(dir)).toEqual({ startAtLogin: true, closeToTray: true, keepAwake: 'display' });
+  });
+  it('reads keepAwake and falls back to the display for an unknown value', () => {
+    writeFileSync(join(dir, 'shell.json'), JSON.stringify({ keepAwake: 'system' }));
+    expect(readShellSettings(dir).keepAwake).toBe('system');
+    writeFileSync(join(dir, 'shell.json'), JSON.stringify({ keepAwake: 'never' }));
+    expect(readShellSettings(dir).keepAwake).toBe('display');
   });
 });
 

@@ -170,3 +170,18 @@ describe('pendingLabel', () => {
     expect(pendingLabel(12)).toBe('12 pending alerts');
   });
 });
+
+describe('the shell’s own technical alarms', () => {
+  it('are shown first, counted, and cleared', () => {
+    const t = setup();
+    t.setCount(2);
+    t.handle.update();
+    t.handle.setShellAlarm('shell:display', 'Nurse Station display has stopped');
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — Nurse Station display has stopped — 2 pending alerts');
+    expect(raw(t.tray).title).toBe('3');
+    expect(raw(t.tray).menu!.template[0]!.label).toBe('Nurse Station display has stopped');
+    t.handle.setShellAlarm('shell:display', null);
+    expect(raw(t.tray).toolTip).toBe('Nurse Station — 2 pending alerts');
+    expect(raw(t.tray).title).toBe('2');
+  });
+});

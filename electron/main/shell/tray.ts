@@ -18,6 +18,11 @@ export interface StationTrayDeps {
 export interface StationTray {
   /** re-reads the pending count and refreshes tooltip, title and menu */
   update(): void;
+  /**
+   * A technical alarm of the shell itself (the display is down), shown first and counted; null
+   * clears it. The core's own technical alarms arrive as events.
+   */
+  setShellAlarm(key: string, title: string | null): void;
   destroy(): void;
 }
 
@@ -35,12 +40,16 @@ export function createStationTray(deps: StationTrayDeps): StationTray {
   let lastShown = '';
   /** active technical alarms by notification key → their title, as the core announced them */
   const technical = new Map<string, string>();
+  /** the shell's own technical alarms; not counted by the core */
+  const shellAlarms = new Map<string, string>();
 
   const update = (): void => {
-    const count = Math.max(0, deps.host.unreadCount());
+    const pending = Math.max(0, deps.host.unreadCount());
     // the core counts each technical alarm once; the rest are pending alerts
-    const alarms = [...technical.values()].slice(0, count);
-    const label = pendingLabel(count - alarms.length);
+    const coreAlarms = [...technical.values()].slice(0, pending);
+    const label = pendingLabel(pending - coreAlarms.length);
+    const alarms = [...shellAlarms.values(), ...coreAlarms];
+    const count = pending + shellAlarms.size;
     const shown = JSON.stringify([count, alarms]);
     if (shown === lastShown) return;
     lastShown = shown;
@@ -76,6 +85,11 @@ export function createStationTray(deps: StationTrayDeps): StationTray {
 
   return {
     update,
+    setShellAlarm(key, title) {
+      if (title === null) shellAlarms.delete(key);
+      else shellAlarms.set(key, title);
+      update();
+    },
     destroy() {
       unsubscribe();
       if (!tray.isDestroyed()) tray.destroy();

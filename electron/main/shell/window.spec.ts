@@ -52,6 +52,7 @@ describe('WEB_PREFERENCES and CSP', () => {
       navigateOnDragDrop: false,
       safeDialogs: true,
       disableBlinkFeatures: 'Auxclick',
+      backgroundThrottling: false,
     });
     expect(Object.isFrozen(WEB_PREFERENCES)).toBe(true);
     expect(CONTENT_SECURITY_POLICY).toBe(
@@ -82,15 +83,6 @@ describe('createMainWindow', () => {
       preloadPath: '/p.cjs',
     });
     expect((win as unknown as FakeBrowserWindow).loadURL).toHaveBeenCalledWith('http://localhost:5173/');
-  });
-
-  it('reloads a crashed renderer, but not forever', () => {
-    const fw = createMainWindow({ target, preloadPath: '/p.cjs' }) as unknown as FakeBrowserWindow;
-    const gone = handlerOf(fw.webContents, 'render-process-gone');
-    gone(fakeEvent(), { reason: 'clean-exit', exitCode: 0 });
-    expect(fw.loadFile).toHaveBeenCalledTimes(1);
-    for (let i = 0; i < 5; i++) gone(fakeEvent(), { reason: 'crashed', exitCode: 139 });
-    expect(fw.loadFile).toHaveBeenCalledTimes(1 + 3);
   });
 });
 

@@ -4,11 +4,11 @@
 import { BrowserWindow, shell } from 'electron';
 import type { Session, WebContents, WebPreferences } from 'electron';
 import { logger } from '../core/logger';
-import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy } from './csp';
+import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy } from '../core/csp';
 import { isAppUrl, isSafeExternalUrl } from './renderer-target';
 import type { RendererTarget } from './renderer-target';
 
-export { CONTENT_SECURITY_POLICY } from './csp';
+export { CONTENT_SECURITY_POLICY } from '../core/csp';
 
 /** Every renderer of the app runs with exactly these (plus the preload path). */
 export const WEB_PREFERENCES = Object.freeze({
@@ -26,6 +26,9 @@ export const WEB_PREFERENCES = Object.freeze({
   safeDialogs: true,
   // middle-click would open links in new windows; those are denied anyway, this removes the path
   disableBlinkFeatures: 'Auxclick',
+  // Hidden in the tray or minimised, Chromium would throttle the renderer's timers to once a minute
+  // or less: the repeating alarm sound and the reminders run on them.
+  backgroundThrottling: false,
 } satisfies WebPreferences);
 
 /** The only permission a renderer may get: HTML notifications (the UI shares code with the web shell). */
@@ -107,9 +110,6 @@ export function installSessionPolicy(ses: Session, target: RendererTarget): void
   );
 }
 
-const MAX_RELOADS = 3;
-const RELOAD_WINDOW_MS = 60_000;
-
 export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
@@ -137,27 +137,14 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
       navigateOnDragDrop: false,
       safeDialogs: true,
       disableBlinkFeatures: 'Auxclick',
+      backgroundThrottling: false,
       preload: opts.preloadPath,
     },
   });
   hardenWebContents(win.webContents, opts.target);
   win.once('ready-to-show', () => win.show());
 
-  // A crashed renderer would leave a blank screen on the ward: reload it, but not in a loop.
-  const reloads: number[] = [];
-  win.webContents.on('render-process-gone', (_event, details) => {
-    if (details.reason === 'clean-exit' || win.isDestroyed()) return;
-    logger.error(`shell: renderer gone: ${details.reason} (exit code ${details.exitCode})`);
-    const now = performance.now(); // monotonic: a wall-clock step must not reset or extend the window
-    while (reloads.length > 0 && now - (reloads[0] ?? 0) > RELOAD_WINDOW_MS) reloads.shift();
-    if (reloads.length >= MAX_RELOADS) {
-      logger.error('shell: renderer keeps crashing; not reloading again');
-      return;
-    }
-    reloads.push(now);
-    loadRenderer(win, opts.target);
-  });
-
+  // Crashes, hangs and crash loops: see display-watchdog.ts (wired by app.ts).
   loadRenderer(win, opts.target);
   return win;
 }

@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientFrame, EventName, ServerMessage } from '../../../shared/ipc/contract';
+import { CONTENT_SECURITY_POLICY } from '../core/csp';
 import type { StationHost } from '../core/host-types';
 import { systemClock, type Clock } from '../core/ports';
 
@@ -57,19 +58,8 @@ export interface WebShell {
   close(): Promise<void>;
 }
 
-export const WEB_SHELL_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Vue transitions and ECharts set inline style attributes; no inline script is allowed.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** the renderer's one policy (core/csp.ts), sent as a header; the page carries the same as <meta> */
+export const WEB_SHELL_CSP = CONTENT_SECURITY_POLICY;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,7 +1,7 @@
-// The renderer's Content Security Policy, in one place: the Electron shell sends it as a response
-// header and the renderer build writes it into index.html as a <meta> tag (for file:// pages the
-// header is not guaranteed to be applied, so both are used). Pure module: no electron import, so
-// electron.vite.config.ts can use it too.
+// The renderer's Content Security Policy: one policy, one source. The renderer build writes it into
+// index.html as a <meta> tag (renderer/index.html must carry none of its own: the build fails if it
+// does), the Electron shell sends it as a response header (not applied to file:// pages, hence the
+// meta), and the web shell sends the same header. Pure module: electron.vite.config.ts uses it too.
 
 export const CSP_DIRECTIVES: readonly string[] = Object.freeze([
   "default-src 'self'",

@@ -26,3 +26,13 @@ describe('CSP', () => {
     expect(devContentSecurityPolicy('https://localhost:5173/')).toContain('wss://localhost:5173');
   });
 });
+
+describe('one policy, one source', () => {
+  it('the web shell sends exactly the renderer policy; the page carries none of its own', async () => {
+    const { WEB_SHELL_CSP } = await import('../web-shell/web-shell');
+    expect(WEB_SHELL_CSP).toBe(CONTENT_SECURITY_POLICY);
+    const { readFileSync } = await import('node:fs');
+    const html = readFileSync(new URL('../../../renderer/index.html', import.meta.url), 'utf8');
+    expect(html).not.toMatch(/Content-Security-Policy/i);
+  });
+});
