@@ -1,6 +1,6 @@
 // The names Electron's own type declarations (node_modules/electron/electron.d.ts) declare: what the
 // 'electron' module exports, and for each class or interface its members, static members and event
-// names. The strict fake of `electron` (electron/main/shell/electron-fake.ts) rejects any other name,
+// names. The strict fake of `electron` (tests/support/electron-fake.ts) rejects any other name,
 // so a misspelt API or event fails a unit test, not only the typecheck (and an event name is not
 // checked by tsc at all when a listener is registered through a loosely typed helper).
 import { readFileSync } from 'node:fs';
