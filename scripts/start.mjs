@@ -3,9 +3,10 @@
 // in Electron when its runtime is installed, otherwise in the web shell on 127.0.0.1.
 // Plain Node on purpose: it runs before node_modules exists.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BINDING_FILE, bindingIsCurrent, electronBindingDir, inspectElectron } from './electron-runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -58,30 +59,42 @@ if (!built || sourcesTime > statSync('out/main/index.js').mtimeMs) {
   if (!run('npx', ['electron-vite', 'build'])) fail('the build failed — see above.');
 }
 
-// 3. Electron if its runtime is installed, else the web shell
-let electronBinary = null;
-try {
-  const pathFile = 'node_modules/electron/path.txt';
-  if (existsSync(pathFile)) {
-    const candidate = join('node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());
-    if (existsSync(candidate)) electronBinary = candidate;
-  }
-} catch {
-  electronBinary = null;
-}
+// 3. Electron if its runtime is installed (and better-sqlite3 is built for it), else the web shell.
+// Electron 45's npm package has no postinstall: `npx install-electron` downloads the runtime. It is
+// never downloaded from here (node_modules/electron's index.js would): that is the developer's call.
+const electron = inspectElectron(root);
 const hasDisplay =
   process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const desktopSteps = 'npx install-electron (Node >= 22.12), then npm run electron:native, then npm start';
+
+/** null when better-sqlite3 is built for this Electron (built now if need be), else why not */
+function electronBindingProblem() {
+  if (!electron.abi) return `node_modules/electron/abi_version is missing: reinstall with npm ci`;
+  const file = join(electronBindingDir(root, electron.abi), BINDING_FILE);
+  if (bindingIsCurrent(root, file, 'electron', electron.version).ok) return null;
+  say(
+    `better-sqlite3 is not built for Electron ${electron.version} yet: building it (npm run electron:native) ...`,
+  );
+  if (run(process.execPath, [join(root, 'scripts', 'electron-native.mjs')])) return null;
+  return `better-sqlite3 could not be built for Electron ${electron.version} (see the message above; fix that, then run \`npm run electron:native\` and npm start again)`;
+}
+
+let webShellBecause = null;
+if (!electron.installed) {
+  webShellBecause = `${electron.reason}; for the desktop app run: ${desktopSteps}`;
+} else if (!hasDisplay) {
+  webShellBecause = 'no display found for the Electron window (DISPLAY and WAYLAND_DISPLAY are unset)';
+} else {
+  webShellBecause = electronBindingProblem();
+}
 
 let child;
-if (electronBinary && hasDisplay) {
-  say('starting the Electron app (simulator mode unless configured) ...');
-  child = spawn(electronBinary, ['.'], { stdio: 'inherit' });
+if (!webShellBecause) {
+  say(`starting the Electron app (Electron ${electron.version}; simulator mode unless configured) ...`);
+  child = spawn(electron.binary, ['.'], { stdio: 'inherit' });
 } else {
-  say(
-    electronBinary
-      ? 'no display found for the Electron window; serving the web shell instead.'
-      : 'the Electron runtime is not installed (its binary is not on the npm registry); serving the web shell instead.',
-  );
+  say(`${webShellBecause}.`);
+  say('serving the web shell instead.');
   child = spawn(process.execPath, ['out/main/web.js', ...process.argv.slice(2)], { stdio: 'inherit' });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -200,6 +200,7 @@ function installProbes(vitals: object, beds: number): void {
       }
       return events;
     },
+    skipTo: (until: number) => sim.skipTo(until),
   };
   holder.simulator = wrapped;
 }

@@ -9,6 +9,7 @@ import { engineCase } from './engine';
 import { memoryCase } from './memory';
 import { queriesCase } from './queries';
 import { renderCase } from './render';
+import { resumeCase } from './resume';
 import { startupCase } from './startup';
 import { wardsCase } from './wards';
 
@@ -17,6 +18,7 @@ export const CASES: readonly BenchCase[] = [
   embeddedCase,
   coreCase,
   memoryCase,
+  resumeCase,
   ackCase,
   ackClickCase,
   queriesCase,

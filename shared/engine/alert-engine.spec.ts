@@ -368,6 +368,32 @@ describe('signal loss', () => {
     expect(e.tick(T0 + 4_999)).toEqual([]);
     expect(e.tick(T0 + 5_000)[0]!.alertDetail).toBe('No data from device D1 for 5 s');
   });
+
+  it('resumeAt: a stretch nobody listened to raises no signal loss; silence after it still does', () => {
+    const e = new AlertEngine();
+    e.ingest(reading({ patientId: 'A', measureTime: T0 }));
+    e.ingest(reading({ patientId: 'B', measureTime: T0 }));
+    e.ingest(reading({ patientId: 'L', measureTime: T0 - 60 * S }));
+    expect(e.tick(T0).map((a) => a.patientId)).toEqual(['L']); // lost before the gap
+    const resume = T0 + 8 * 3600 * S;
+    e.resumeAt(resume);
+    // A speaks again right after the gap; B stays silent; nothing for the 8 hours themselves
+    e.ingest(reading({ patientId: 'A', measureTime: resume + 1 * S }));
+    expect(e.tick(resume + 29_999)).toEqual([]);
+    const raised = e.tick(resume + 30_000);
+    // B: silent for 30 s since the resume, with the id of that moment's bucket
+    expect(raised.map((a) => [a.patientId, a.alertId, a.alertDetail])).toEqual([
+      ['B', md5Hex(`B|signal_loss|${(resume + 30_000) / 1000}`), 'No data from device D1 for 30 s'],
+    ]);
+    expect(e.tick(resume + 31 * S).map((a) => a.patientId)).toEqual(['A']);
+    // L is still lost (until it speaks), and not raised again
+    expect(e.lostBeds().sort()).toEqual(['A', 'B', 'L']);
+    // a reading from before the resume is late, as before
+    expect(e.ingest(reading({ patientId: 'A', measureTime: resume - 10 * S }))).toMatchObject({
+      accepted: false,
+      reason: 'late',
+    });
+  });
 });
 
 describe('duplicates and late readings', () => {

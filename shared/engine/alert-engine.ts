@@ -78,6 +78,8 @@ interface PatientState {
   newest: number;
   lastDeviceId: string;
   lost: boolean;
+  /** silence is counted from here when it is after `newest` (see resumeAt) */
+  listenedFrom: number;
   /** recent (measure_time, device) pairs within the tolerance, for exact-duplicate detection */
   recentTimes: number[];
   recentDevices: string[];
@@ -157,6 +159,7 @@ export class AlertEngine {
         newest: -Infinity,
         lastDeviceId: '',
         lost: false,
+        listenedFrom: -Infinity,
         recentTimes: [],
         recentDevices: [],
         dedupBuckets: [],
@@ -262,17 +265,28 @@ export class AlertEngine {
     return { accepted: true, alerts, cleared };
   }
 
+  /**
+   * The feed was not followed until `at` (epoch ms): the station slept and its simulator skipped that
+   * stretch. A bed's silence is counted from `at` rather than from its last reading before it, so the
+   * skipped stretch raises no signal loss; a bed silent for signalLossMs after `at` raises it as ever.
+   * A bed already in signal loss stays in it until it speaks.
+   */
+  resumeAt(at: number): void {
+    for (const s of this.patients.values()) if (s.listenedFrom < at) s.listenedFrom = at;
+  }
+
   /** Signal-loss alerts raised at `now` (epoch ms). Call about once a second. */
   tick(now: number): Alert[] {
     let out: Alert[] | null = null;
     for (const s of this.patients.values()) {
       if (!s.seen || s.lost) continue;
-      const silent = now - s.newest;
+      const from = s.newest > s.listenedFrom ? s.newest : s.listenedFrom;
+      const silent = now - from;
       if (silent < this.signalLossMs) continue;
       s.lost = true;
       // The id uses the bucket of the moment the silence reached the limit (not of the tick), so a
       // replay with another tick rhythm gives the same id.
-      const bucket = Math.floor((s.newest + this.signalLossMs) / BUCKET_MS) * BUCKET_MS;
+      const bucket = Math.floor((from + this.signalLossMs) / BUCKET_MS) * BUCKET_MS;
       (out ??= []).push({
         alertId: alertId(s.patientId, 'signal_loss', bucket),
         patientId: s.patientId,

@@ -188,6 +188,20 @@ export interface StationInfo {
   shell: 'electron' | 'web';
 }
 
+/** Settings → About: what IT asks for on the phone. Paths and versions only, never a secret. */
+export interface AboutInfo {
+  version: string;
+  mode: 'simulator' | 'connected';
+  shell: 'electron' | 'web';
+  stationId: string;
+  /** the station's data folder (SQLite cache, settings); null where the host did not say */
+  dataDir: string | null;
+  /** the folder of the rotating log files; null when this station logs to stderr only */
+  logDir: string | null;
+  /** e.g. "Electron 45.4.1, Node 22.20.0, linux x64" */
+  runtime: string;
+}
+
 type ConnectionSettingsParsed = z.output<typeof connectionSettingsSchema>;
 
 export interface SettingsView {
@@ -232,6 +246,7 @@ const empty = z.object({}).strict();
 /** channel → request schema and response type. Names are `domain:verb`. */
 export const requestSchemas = {
   'station:info': empty,
+  'app:about': empty,
   'session:sign-in': z.object({ nurse: nurseName }).strict(),
   'session:sign-out': empty,
   'ward:beds': empty,
@@ -275,6 +290,7 @@ export const requestSchemas = {
 
 export interface ResponseMap {
   'station:info': StationInfo;
+  'app:about': AboutInfo;
   'session:sign-in': StationInfo;
   'session:sign-out': StationInfo;
   'ward:beds': BedSnapshot[];

@@ -241,6 +241,30 @@ describe('createWardSimulator', () => {
     ]);
   });
 
+  it('skipTo leaves a gap: nothing in it, and every bed carries on right after it', () => {
+    const sim = createWardSimulator({ startTime: START, beds: 12, seed: 4, timeZone: TZ });
+    expect(sim.nextBatch(START + 10 * MIN).length).toBeGreaterThan(0);
+    const resume = START + 8 * 60 * MIN;
+    sim.skipTo(resume);
+    expect(sim.producedUntil).toBe(resume);
+    const after = sim.nextBatch(resume + 5 * MIN);
+    expect(after.every((e) => eventTime(e) > resume)).toBe(true);
+    // the ward is running again: every bed within its first second (P007 may be in a sensor drop-off)
+    const firstByBed = new Map<string, number>();
+    for (const e of after) {
+      const id = e.kind === 'reading' ? e.reading.patientId : e.patientId;
+      if (!firstByBed.has(id)) firstByBed.set(id, eventTime(e));
+    }
+    expect(firstByBed.size).toBe(12);
+    for (const [id, t] of firstByBed) if (id !== 'P007') expect(t - resume).toBeLessThanOrEqual(1_200);
+    // scenarios go on after the gap, and the readings still go through the engine without a refusal
+    const { alerts } = throughEngine(after);
+    expect(alerts.some((a) => a.alertType !== 'signal_loss')).toBe(true);
+    // skipping backwards, or to where it already is, changes nothing
+    sim.skipTo(resume);
+    expect(sim.producedUntil).toBe(resume + 5 * MIN);
+  });
+
   it('refuses impossible options', () => {
     expect(() => createWardSimulator({ startTime: START, beds: 0 })).toThrow(/beds/);
     expect(() => createWardSimulator({ startTime: START, rateHz: 0 })).toThrow(/rate/);

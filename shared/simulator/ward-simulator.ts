@@ -63,6 +63,13 @@ export interface WardSimulator {
   readonly producedUntil: number;
   /** The events after the previous batch up to and including `untilTime`, sorted by time (ties: bed order). */
   nextBatch(untilTime: number): SimEvent[];
+  /**
+   * Skips the ward ahead to `untilTime` without producing its events: nothing is sent in between, as if
+   * nobody had listened (a station that slept). Costs the number of beds and scenario episodes, not the
+   * length of the gap. The ward carries on from there with the same beds and scenarios (later events
+   * are not those a ward that never skipped would send). No-op unless `untilTime` is ahead.
+   */
+  skipTo(untilTime: number): void;
 }
 
 /** P001…P999, then P1000…: zero-padded to three digits. */
@@ -302,6 +309,26 @@ export function createWardSimulator(opts: WardSimulatorOptions): WardSimulator {
       // stable sort: equal times keep bed order, so the result does not depend on batch boundaries
       out.sort((a, b) => eventTime(a) - eventTime(b));
       return out;
+    },
+    skipTo(untilTime: number): void {
+      const until = Math.floor(untilTime);
+      if (!(until > producedUntil)) return;
+      for (const s of states) {
+        if (s.nextTime > until) continue;
+        // the first slot whose time (jitter only adds to it) is after `until`
+        s.slot = Math.max(s.slot + 1, Math.floor((until - startTime - s.phase) / s.period) + 1);
+        s.nextTime = slotTime(s);
+        // an episode over by then is followed by one spaced as if it had just ended: O(1) per
+        // scenario, however long the gap
+        for (const sc of s.scenarios) {
+          if (until < sc.episode.end) continue;
+          const start = nextEpisodeStart(sc.kind, until, until, sc.every, s.rng);
+          sc.episode = makeEpisode(sc.kind, start, s.info.baseline, s.rng);
+        }
+        const g = s.garbage;
+        if (g && g.next <= until) g.next = until + Math.max(1, Math.floor(g.every * between(s.rng, 0, 1)));
+      }
+      producedUntil = until;
     },
   };
 }

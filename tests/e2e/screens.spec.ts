@@ -1,5 +1,7 @@
+import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { PatientPage } from './pages/patient-page';
+import { SettingsPage } from './pages/settings-page';
 import { StationPage, type Theme } from './pages/station-page';
 
 for (const theme of ['dark', 'light'] as Theme[]) {
@@ -62,6 +64,21 @@ for (const theme of ['dark', 'light'] as Theme[]) {
     });
   });
 }
+
+test('Settings → About names the data folder and the log folder', async ({ page }) => {
+  await StationPage.prepare(page);
+  const settings = new SettingsPage(page);
+  await settings.open('/#/settings');
+  // the E2E web shell runs with --data-dir .cache/e2e-station (playwright.config.ts)
+  const dataDir = resolve('.cache/e2e-station');
+  await expect(settings.dataFolder()).toHaveText(dataDir);
+  await expect(settings.logFolder()).toHaveText(join(dataDir, 'logs'));
+  await expect(settings.about()).toContainText('E2E-1');
+  await expect(settings.about()).toContainText(/Simulator/);
+  await expect(settings.about()).toContainText(/holds no patient data/);
+  await settings.about().scrollIntoViewIfNeeded();
+  await settings.about().screenshot({ path: 'artifacts/screenshots/settings-about.png' });
+});
 
 test('the threshold editor refuses limits that make no sense, and saves valid ones', async ({ page }) => {
   await StationPage.prepare(page);

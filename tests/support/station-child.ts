@@ -19,10 +19,10 @@ const host = await createStationHost({
     show: (r) => out({ type: 'notify', key: r.key, alertIds: r.alertIds, reminder: r.reminder }),
   },
   secretStore: {
-    isEncryptionAvailable: () => false,
-    encrypt: () => Buffer.alloc(0),
-    decrypt: () => '',
-    describe: () => 'test',
+    isEncryptionAvailable: async () => false,
+    encrypt: async () => Buffer.alloc(0),
+    decrypt: async () => ({ plain: '', shouldReEncrypt: false }),
+    describe: async () => 'test',
   },
 });
 host.onEvent((event, payload) => {

@@ -10,6 +10,11 @@ export interface VitalsHarness {
   source: VitalsSource;
   /** makes the readings visible to the source (engine, or the stand-in's tables) and lets it catch up */
   feed(readings: Reading[]): Promise<void>;
+  /**
+   * makes the readings visible to the source without letting it catch up (it would at its next poll);
+   * absent where readings reach the source directly (the engine): then as feed()
+   */
+  stage?(readings: Reading[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -111,6 +116,23 @@ export function runVitalsSourceContract(name: string, make: () => Promise<Vitals
         custom: true,
       });
       expect(await h.source.thresholds('C001')).toEqual({ patientId: 'C001', ...limits, custom: true });
+    });
+
+    it('refresh() (a wake) re-reads at once, coalesces overlapping calls and never rejects', async () => {
+      const { refresh } = h.source;
+      if (!refresh) return; // optional: an adapter without it waits for its next poll
+      const readings = contractReadings(Date.now());
+      await (h.stage ?? h.feed)(readings);
+      const calls = [refresh.call(h.source), refresh.call(h.source)];
+      await expect(Promise.all(calls)).resolves.toEqual([undefined, undefined]);
+      const c1 = (await h.source.beds()).find((b) => b.patientId === 'C001');
+      expect(c1?.latest).toMatchObject({ heartRate: 140, bloodOxygen: 90, bloodGlucose: 3.1 });
+      expect(delivered.length).toBe(5);
+      // again, and again after the source stopped: nothing delivered twice, nothing thrown
+      await refresh.call(h.source);
+      expect(new Set(delivered.map((a) => a.alertId)).size).toBe(5);
+      await h.source.stop();
+      await expect(refresh.call(h.source)).resolves.toBeUndefined();
     });
 
     it('reports its health', () => {

@@ -1,6 +1,9 @@
 // The station's settings: one JSON file in the data directory, written atomically (temp file +
 // rename, mode 0600). Database passwords are never written in clear text:
-// - with an OS keyring (Electron safeStorage), the file holds only their ciphertext (base64);
+// - with an OS keyring (Electron safeStorage), the file holds only their ciphertext (base64). The
+//   keyring is asynchronous: unlock() decrypts the saved ciphertexts once at start (the composition
+//   root awaits it before connecting), so get() stays synchronous; a keyring that was unavailable then
+//   is asked again when the settings are next read, viewed or saved (at most every few seconds);
 // - without one, the password is kept in memory for this session only and the settings screen says
 //   so. We chose that over "encrypting" with a key stored next to the file, which would only hide it.
 // Environment variables override the file for headless use (NURSE_STATION_MODE,
@@ -67,12 +70,28 @@ export interface Settings {
 export type SettingsSection = 'connection' | 'notifications' | 'ackRetentionDays';
 
 export interface SettingsStore {
+  /**
+   * Asks the OS keyring and decrypts the saved passwords (re-encrypting them when the OS asks for
+   * it). Await it once before the first get(); it never rejects. Until it has run, or while the
+   * keyring is unavailable, get() has no saved password. A keyring that does not answer (waiting for
+   * someone to unlock it) does not hold up the start for more than unlockTimeoutMs: its answer is
+   * used when it comes, and the listeners hear of the passwords it decrypts.
+   */
+  unlock(): Promise<void>;
+  /**
+   * Asks the keyring again if it was unavailable (unlock() once it is); for the settings screen.
+   * Waits for its answer 1 s at most.
+   */
+  refresh(): Promise<void>;
   /** Effective settings (file + environment overrides) with decrypted passwords. Main process only. */
   get(): Settings;
   /** What the renderer may see: no passwords, only whether one is set and how it is kept. */
   view(): SettingsView;
-  /** Validates, saves and notifies. An omitted password keeps the stored one; '' clears it. */
-  updateConnection(input: ConnectionSettingsInput): SettingsView;
+  /**
+   * Validates, encrypts, saves and notifies. An omitted password keeps the stored one; '' clears it.
+   * A keyring that does not answer within unlockTimeoutMs: rejects (SettingsSaveError), saves nothing.
+   */
+  updateConnection(input: ConnectionSettingsInput): Promise<SettingsView>;
   updateNotifications(policy: NotificationPolicySettings): SettingsView;
   ackRetentionDays(): number;
   setAckRetentionDays(days: number): SettingsView;
@@ -85,7 +104,16 @@ export interface SettingsStoreOptions {
   /** default process.env */
   env?: Record<string, string | undefined>;
   log?: (message: string) => void;
+  /** how long after asking an unavailable keyring a read may ask it again; default 10 s */
+  keyringRetryMs?: number;
+  /** how long unlock() waits for a keyring that does not answer; default 10 s */
+  unlockTimeoutMs?: number;
+  /** default Date.now */
+  now?: () => number;
 }
+
+const KEYRING_SILENT =
+  'The operating system keyring did not answer, so the settings were not saved. Unlock it, or try again in a moment.';
 
 /** Thrown when the settings cannot be saved; the message is safe for the UI. */
 export class SettingsSaveError extends Error {
@@ -155,6 +183,12 @@ interface Secret {
   undecryptable: boolean;
 }
 
+/** The OS keyring as last asked. */
+interface KeyringStatus {
+  available: boolean;
+  description: string;
+}
+
 interface EnvOverrides {
   mode?: 'simulator' | 'connected';
   risingwave?: Partial<DatabaseSettings>;
@@ -208,7 +242,16 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((m: string) => logger.warn(`settings: ${m}`));
   const secretStore = opts.secretStore;
+  const now = opts.now ?? Date.now;
+  const keyringRetryMs = opts.keyringRetryMs ?? 10_000;
+  const unlockTimeoutMs = opts.unlockTimeoutMs ?? 10_000;
   const listeners = new Set<(settings: Settings, section: SettingsSection) => void>();
+  /** null until unlock() has asked */
+  let keyring: KeyringStatus | null = null;
+  let keyringAskedAt = -Infinity;
+  let retrying: Promise<void> | null = null;
+  /** unlocking and saving a connection run one at a time (both await the keyring, both write) */
+  let exclusiveTail: Promise<unknown> = Promise.resolve();
 
   let file = load();
   const secrets: Record<DatabaseKey, Secret> = {
@@ -310,20 +353,121 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
     return out;
   }
 
-  function password(key: DatabaseKey): string {
-    const s = secrets[key];
-    if (s.plain !== null) return s.plain;
-    if (s.cipher === null || s.undecryptable) return '';
-    // Decrypted lazily: on some systems the keyring only becomes usable after app start-up.
-    if (!secretStore.isEncryptionAvailable()) return '';
+  /** `work`, or what `late()` returns (or throws) if it has not settled within `ms` */
+  function withinTimeout<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<T>((resolve, reject) => {
+      timer = setTimeout(() => {
+        try {
+          resolve(late());
+        } catch (err) {
+          reject(err as Error);
+        }
+      }, ms);
+      timer.unref?.();
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  function exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = exclusiveTail.then(task, task);
+    exclusiveTail = run.catch(() => undefined);
+    return run;
+  }
+
+  async function askKeyring(): Promise<KeyringStatus> {
+    keyringAskedAt = now();
     try {
-      s.plain = secretStore.decrypt(Buffer.from(s.cipher, 'base64'));
-      return s.plain;
-    } catch {
-      s.undecryptable = true;
-      log(`the saved ${key} password could not be decrypted; it must be entered again`);
-      return '';
+      const available = await secretStore.isEncryptionAvailable();
+      return { available, description: await secretStore.describe() };
+    } catch (err) {
+      log(`the OS keyring did not answer (${(err as Error).message}); passwords stay in memory`);
+      return { available: false, description: 'the OS keyring did not answer' };
     }
+  }
+
+  /**
+   * Asks the keyring, decrypts the saved passwords not yet known, and saves a fresh ciphertext for
+   * those the OS asks to re-encrypt. Run through exclusive(); never throws.
+   */
+  async function unlockNow(): Promise<void> {
+    const status = await askKeyring();
+    let decrypted = false;
+    const fresh: Partial<Record<DatabaseKey, { old: string; cipher: string }>> = {};
+    // Without a real keyring (Linux 'basic_text' included) nothing is decrypted: the saved ciphers
+    // are kept for when it is back.
+    for (const key of status.available ? (['risingwave', 'mysql'] as const) : []) {
+      const s = secrets[key];
+      if (s.plain !== null || s.cipher === null || s.undecryptable) continue;
+      const cipher = s.cipher;
+      let plain: string;
+      let shouldReEncrypt: boolean;
+      try {
+        ({ plain, shouldReEncrypt } = await secretStore.decrypt(Buffer.from(cipher, 'base64')));
+      } catch {
+        s.undecryptable = true;
+        log(`the saved ${key} password could not be decrypted; it must be entered again`);
+        continue;
+      }
+      s.plain = plain;
+      decrypted = true;
+      if (!shouldReEncrypt) continue;
+      try {
+        fresh[key] = { old: cipher, cipher: (await secretStore.encrypt(plain)).toString('base64') };
+      } catch (err) {
+        log(`could not re-encrypt the saved ${key} password (${(err as Error).message}); kept as it was`);
+      }
+    }
+    saveReEncrypted(fresh);
+    keyring = status; // only now: a view() meanwhile must not call the pending passwords undecryptable
+    if (decrypted) notify('connection');
+  }
+
+  /** The OS rotated its key: the file gets the new ciphertexts (the old ones still decrypt meanwhile). */
+  function saveReEncrypted(fresh: Partial<Record<DatabaseKey, { old: string; cipher: string }>>): void {
+    const connection = { ...file.connection };
+    let changed = false;
+    for (const key of ['risingwave', 'mysql'] as const) {
+      const f = fresh[key];
+      // a sync save meanwhile cannot have touched it, but be sure the file still holds the old one
+      if (!f || connection[key].passwordCipher !== f.old || secrets[key].cipher !== f.old) continue;
+      connection[key] = { ...connection[key], passwordCipher: f.cipher };
+      changed = true;
+    }
+    if (!changed) return;
+    const next: SettingsFile = { ...file, connection };
+    try {
+      writeAtomically(next);
+    } catch {
+      return; // logged; the old ciphertexts stay, and are re-encrypted at the next start
+    }
+    file = next;
+    for (const key of ['risingwave', 'mysql'] as const) {
+      const f = fresh[key];
+      if (f && connection[key].passwordCipher === f.cipher) secrets[key].cipher = f.cipher;
+    }
+    log("re-encrypted the saved passwords with the OS keyring's current key");
+  }
+
+  /**
+   * Asks the keyring again, one ask at a time, if it was unavailable. `throttled` (a read): not
+   * more often than keyringRetryMs. Nothing asks on a timer: no loop while it stays unavailable.
+   */
+  function retryKeyring(throttled: boolean): Promise<void> {
+    if (keyring?.available) return Promise.resolve();
+    if (retrying) return retrying;
+    if (throttled && now() - keyringAskedAt < keyringRetryMs) return Promise.resolve();
+    retrying = exclusive(unlockNow)
+      .catch((err: Error) => log(`could not ask the OS keyring: ${err.message}`))
+      .finally(() => {
+        retrying = null;
+      });
+    return retrying;
+  }
+
+  function password(key: DatabaseKey): string {
+    // decrypted by unlockNow(); a saved password still encrypted is not known yet (keyring locked)
+    return secrets[key].plain ?? '';
   }
 
   function effectiveDb(key: DatabaseKey): DatabaseSettings {
@@ -344,6 +488,9 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
   }
 
   function get(): Settings {
+    // On some systems the keyring only becomes usable after start-up: a read asks it again (in the
+    // background, throttled), and the listeners hear of passwords it could then decrypt.
+    void retryKeyring(true);
     return {
       connection: {
         mode: overrides.mode ?? file.connection.mode,
@@ -362,14 +509,13 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
   }
 
   function storageMessage(): { encrypted: boolean; message: string } {
-    const encrypted = secretStore.isEncryptionAvailable();
+    const encrypted = keyring?.available ?? false;
     const parts = [
       encrypted
-        ? `Passwords are saved encrypted by the operating system (${secretStore.describe()}).`
+        ? `Passwords are saved encrypted by the operating system (${keyring?.description ?? ''}).`
         : 'This system has no OS keyring; the password is kept only until the app closes and is never written to disk.',
     ];
     const lost = (['risingwave', 'mysql'] as const).filter((k) => {
-      password(k); // attempts decryption, so `undecryptable` is current
       const s = secrets[k];
       return s.plain === null && s.cipher !== null;
     });
@@ -482,11 +628,12 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
    * password is only ever sent to the server and user it was saved for: when the request points it
    * elsewhere without a password, it is refused rather than handing the old one to a new host.
    */
-  function nextSecret(
+  async function nextSecret(
     key: DatabaseKey,
     input: string | undefined,
     target: ConnectionSettingsInput['risingwave'],
-  ): Secret {
+    encrypt: boolean,
+  ): Promise<Secret> {
     const current = secrets[key];
     if (input === undefined) {
       const saved = file.connection[key];
@@ -501,8 +648,8 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
       return { ...current };
     }
     if (input === '') return { plain: '', cipher: null, undecryptable: false };
-    if (secretStore.isEncryptionAvailable()) {
-      const cipher = secretStore.encrypt(input).toString('base64');
+    if (encrypt) {
+      const cipher = (await secretStore.encrypt(input)).toString('base64');
       return { plain: input, cipher, undecryptable: false };
     }
     // No keyring: memory only. A stale ciphertext of an older password is dropped.
@@ -510,37 +657,62 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
   }
 
   return {
+    unlock: () =>
+      withinTimeout(
+        exclusive(unlockNow).catch((err: Error) =>
+          log(`could not unlock the saved passwords: ${err.message}`),
+        ),
+        unlockTimeoutMs,
+        () =>
+          log(
+            `the OS keyring has not answered in ${unlockTimeoutMs / 1000} s; starting without the saved passwords (used once it answers)`,
+          ),
+      ),
+    // the settings screen waits a moment for the keyring's answer, not for a keyring that hangs
+    refresh: () => withinTimeout(retryKeyring(false), Math.min(unlockTimeoutMs, 1000), () => undefined),
     get,
     view,
 
-    updateConnection(input) {
+    async updateConnection(input) {
       const parsed = connectionSettingsSchema.parse(input);
-      const rw = nextSecret('risingwave', parsed.risingwave.password, parsed.risingwave);
-      const my = nextSecret('mysql', parsed.mysql.password, parsed.mysql);
-      const db = (d: ConnectionSettingsInput['risingwave'], s: Secret): DatabaseFile => ({
-        host: d.host,
-        port: d.port,
-        user: d.user,
-        database: d.database,
-        ...(s.cipher !== null ? { passwordCipher: s.cipher } : {}),
+      let abandoned = false;
+      const save = exclusive(async () => {
+        await unlockNow(); // the keyring as it is now; a saved password it can now read is kept
+        const encrypt = keyring?.available ?? false;
+        const rw = await nextSecret('risingwave', parsed.risingwave.password, parsed.risingwave, encrypt);
+        const my = await nextSecret('mysql', parsed.mysql.password, parsed.mysql, encrypt);
+        if (abandoned) throw new SettingsSaveError(KEYRING_SILENT); // already answered: nothing saved
+        // from here on synchronous: `file` includes any other section saved while the keyring answered
+        const db = (d: ConnectionSettingsInput['risingwave'], s: Secret): DatabaseFile => ({
+          host: d.host,
+          port: d.port,
+          user: d.user,
+          database: d.database,
+          ...(s.cipher !== null ? { passwordCipher: s.cipher } : {}),
+        });
+        const next: SettingsFile = {
+          ...file,
+          connection: {
+            mode: parsed.mode,
+            risingwave: db(parsed.risingwave, rw),
+            mysql: db(parsed.mysql, my),
+            pollIntervalMs: parsed.pollIntervalMs,
+            wardId: parsed.wardId ?? file.connection.wardId,
+            kafka: parsed.kafka ?? { ...file.connection.kafka },
+          },
+        };
+        writeAtomically(next);
+        file = next;
+        secrets.risingwave = rw;
+        secrets.mysql = my;
+        notify('connection');
+        return view();
       });
-      const next: SettingsFile = {
-        ...file,
-        connection: {
-          mode: parsed.mode,
-          risingwave: db(parsed.risingwave, rw),
-          mysql: db(parsed.mysql, my),
-          pollIntervalMs: parsed.pollIntervalMs,
-          wardId: parsed.wardId ?? file.connection.wardId,
-          kafka: parsed.kafka ?? { ...file.connection.kafka },
-        },
-      };
-      writeAtomically(next);
-      file = next;
-      secrets.risingwave = rw;
-      secrets.mysql = my;
-      notify('connection');
-      return view();
+      return withinTimeout(save, unlockTimeoutMs, () => {
+        abandoned = true;
+        log(`the OS keyring has not answered in ${unlockTimeoutMs / 1000} s; the connection was not saved`);
+        throw new SettingsSaveError(KEYRING_SILENT);
+      });
     },
 
     updateNotifications(policy) {

@@ -79,10 +79,10 @@ beforeAll(async () => {
     stationId: 'IT-1',
     notifier: { show: (r) => notified.push(r) },
     secretStore: {
-      isEncryptionAvailable: () => false,
-      encrypt: () => Buffer.alloc(0),
-      decrypt: () => '',
-      describe: () => 'test',
+      isEncryptionAvailable: async () => false,
+      encrypt: async () => Buffer.alloc(0),
+      decrypt: async () => ({ plain: '', shouldReEncrypt: false }),
+      describe: async () => 'test',
     },
     env: {
       NURSE_STATION_MODE: 'connected',

@@ -15,20 +15,33 @@ export interface StationHost {
   onEvent(listener: <E extends EventName>(event: E, payload: EventMap[E]) => void): Unsubscribe;
   /** pending alerts, for the tray badge */
   unreadCount(): number;
+  /**
+   * The PC resumed from a suspend, the screen was unlocked, or the network came back: reconnect and
+   * re-read at once instead of at the next poll or back-off (the simulator catches up on the time
+   * slept). Never rejects; safe to call repeatedly (overlapping calls are coalesced).
+   */
+  wake(reason: 'resume' | 'unlock-screen' | 'network'): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Electron's safeStorage behind a port, so the settings code runs (and is tested) under plain Node. */
 export interface SecretStore {
-  isEncryptionAvailable(): boolean;
-  encrypt(plain: string): Buffer;
-  decrypt(cipher: Buffer): string;
+  /** Whether secrets can be saved encrypted now: an OS keyring that really encrypts. */
+  isEncryptionAvailable(): Promise<boolean>;
+  encrypt(plain: string): Promise<Buffer>;
+  /**
+   * Rejects when the cipher cannot be decrypted. `shouldReEncrypt`: the OS rotated its key (or has a
+   * stronger one): encrypt `plain` again and save that instead.
+   */
+  decrypt(cipher: Buffer): Promise<{ plain: string; shouldReEncrypt: boolean }>;
   /** e.g. 'safeStorage (libsecret)', or why it cannot encrypt */
-  describe(): string;
+  describe(): Promise<string>;
 }
 
 export interface HostOptions {
   dataDir: string;
+  /** where the shell's log files go (installFileLog), shown in Settings → About; absent: stderr only */
+  logDir?: string;
   shell: 'electron' | 'web';
   notifier: Notifier;
   secretStore: SecretStore;
@@ -43,6 +56,11 @@ export interface HostOptions {
     warmupInBackground?: boolean;
   };
   stationId?: string;
+  /**
+   * Path of a better_sqlite3.node built for the running Electron (electron/main/shell/native-binding.ts);
+   * undefined under plain Node, which loads node_modules/better-sqlite3's own build.
+   */
+  sqliteNativeBinding?: string;
   /** environment overrides of the settings (NURSE_STATION_MODE, …); default process.env */
   env?: Record<string, string | undefined>;
 }

@@ -21,6 +21,9 @@ import type { BurdenStats, NotificationRequest } from '../../../shared/ipc/contr
 
 export type Unsubscribe = () => void;
 
+/** Why the shell wakes the station (StationHost.wake): a resume from suspend, an unlock, the network back. */
+export type WakeReason = 'resume' | 'unlock-screen' | 'network';
+
 export interface Clock {
   /** wall time (epoch ms): for timestamps only, never for intervals — it can step back or forward */
   now(): number;
@@ -68,6 +71,13 @@ export interface VitalsSource {
   onHealth(listener: (health: BackendHealth) => void): Unsubscribe;
   onRejects?(listener: (summary: RejectSummary) => void): Unsubscribe;
   health(): BackendHealth;
+  /**
+   * Catch up now rather than at the next poll or tick: the station woke from a suspend, the screen was
+   * unlocked, the network came back. Re-reads at once and retries a broken connection without waiting
+   * for its back-off (the simulator catches up on the time it slept). Resolves when done — failures go
+   * to health(), it never rejects; overlapping calls are coalesced into one.
+   */
+  refresh?(): Promise<void>;
   /** This station's ward, as the source last read it; absent or null: every patient. */
   scope?(): PatientScope;
   /**

@@ -12,6 +12,7 @@ import type {
   WardBed,
 } from '../../../shared/domain/types';
 import type {
+  AboutInfo,
   Channel,
   EventMap,
   EventName,
@@ -33,12 +34,13 @@ import type {
   Notifier,
   Unsubscribe,
   VitalsSource,
+  WakeReason,
 } from './ports';
 import { StationError } from './station-error';
 import { ACK_WAITING_FOR_STORE } from '../../../shared/ipc/contract';
 
 export interface SettingsPort {
-  view(): SettingsView;
+  view(): SettingsView | Promise<SettingsView>;
   notifications(): NotificationPolicySettings;
   updateConnection(input: ConnectionSettingsInput): SettingsView | Promise<SettingsView>;
   updateNotifications(policy: NotificationPolicySettings): SettingsView | Promise<SettingsView>;
@@ -80,6 +82,8 @@ export interface StationCoreDeps {
   clock: Clock;
   settings: SettingsPort;
   info: Omit<StationInfo, 'nurse'>;
+  /** Settings → About: where the data and the log files are, and what runs the station */
+  about?: Pick<AboutInfo, 'dataDir' | 'logDir' | 'runtime'>;
   /** simulator mode: the engine's alerts are recorded in the local alert store (connected: only signal loss) */
   recordFeedInStore: boolean;
   auditThresholds?: (entry: ThresholdAuditEntry) => void;
@@ -234,10 +238,75 @@ export class StationCore {
     return this.pending.size + this.raisedOutages();
   }
 
+  // ---- waking up (resume from suspend, unlock, network back) --------------------------------
+
+  /** the re-read a wake started, while it runs */
+  private wakeRun: Promise<void> | null = null;
+  /** one more re-read, queued behind it for the wakes that came meanwhile */
+  private wakeNext: Promise<void> | null = null;
+
+  /**
+   * The station woke up: reconnect and re-read at once rather than at the next poll or back-off. The
+   * vitals source re-reads and retries its connection now (the simulator catches up on the time slept),
+   * the alert store is pinged, the store's pending alerts are reloaded and what other stations handled
+   * meanwhile is learnt, and queued acknowledgements and alerts are sent. Never rejects. A wake while a
+   * re-read runs is coalesced into one more after it, however many came (the network may have come back
+   * only since the first began). One log line per call, without patient data.
+   */
+  wake(reason: WakeReason): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (!this.wakeRun) {
+      this.log('info', `wake (${reason}): reconnecting and re-reading now`);
+      return this.startWakeRun();
+    }
+    this.log('info', `wake (${reason}): re-reading again once the re-read under way is done`);
+    this.wakeNext ??= this.wakeRun.then(() => {
+      this.wakeNext = null;
+      return this.startWakeRun();
+    });
+    return this.wakeNext;
+  }
+
+  private startWakeRun(): Promise<void> {
+    const run: Promise<void> = this.rereadNow()
+      .catch((err: unknown) =>
+        this.log('warn', `re-read after a wake failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => {
+        if (this.wakeRun === run) this.wakeRun = null;
+      });
+    this.wakeRun = run;
+    return run;
+  }
+
+  private async rereadNow(): Promise<void> {
+    if (this.stopped) return;
+    const wasUp = this.alertHealth.up;
+    // what other stations handled while this one slept is asked now, not at the next 5-s check
+    this.lastHandledCheckAt = -Infinity;
+    // acknowledgements waiting for the store to receive their alert are tried again now
+    for (const entry of this.notYet.values()) entry.nextAt = 0;
+    await Promise.all([this.deps.vitals.refresh?.(), this.checkAlertStore()]);
+    if (this.stopped) return;
+    this.followScope();
+    if (!this.alertHealth.up) return; // the health tick keeps trying, and alarms if it stays down
+    // (back from down, checkAlertStore has already reloaded them)
+    if (wasUp) await this.loadPendingFromStore();
+    await Promise.all([
+      this.syncNow().catch(() => undefined),
+      this.deps.outbox.size() > 0 ? this.flushOutbox() : undefined,
+    ]);
+  }
+
   // ---- request handlers (requests are already validated by the host) ----------------------
 
   readonly handlers: Handlers = {
     'station:info': async () => this.info(),
+    'app:about': async () => {
+      const { version, mode, shell, stationId } = this.deps.info;
+      const about = this.deps.about ?? { dataDir: null, logDir: null, runtime: '' };
+      return { version, mode, shell, stationId, ...about };
+    },
     'session:sign-in': async ({ nurse }) => {
       this.nurse = nurse;
       this.log('info', 'nurse signed in');
@@ -545,7 +614,7 @@ export class StationCore {
           : { ackRetentionDays: v.ackRetentionDays };
     const after = await this.audited(
       section,
-      async () => pick(this.deps.settings.view()),
+      async () => pick(await this.deps.settings.view()),
       extra,
       apply,
       (view) => ({ ...pick(view), ...extra }),
@@ -650,7 +719,7 @@ export class StationCore {
       before,
       after,
     });
-    this.log('info', `thresholds changed for ${patientId}`);
+    this.log('info', 'thresholds of a patient changed'); // which and by whom: the threshold audit
     return after;
   }
 
@@ -846,7 +915,9 @@ export class StationCore {
     const top = active[0];
     const fromAlerts: BedState = top ? (top.alertLevel === 2 ? 'critical' : 'warning') : 'normal';
     if (bed.state === 'critical' || bed.state === 'warning') state = 'normal'; // the source does not know acks
-    if (STATE_RANK[fromAlerts] > STATE_RANK[state]) state = fromAlerts;
+    // a bed without a current reading (warm-up, catching up after a suspend) stays "waiting", not
+    // "normal": only its unacknowledged alerts say more
+    if (STATE_RANK[fromAlerts] > STATE_RANK[state] && (top || bed.state !== 'waiting')) state = fromAlerts;
     return { ...bed, state, activeAlertIds: active.map((a) => a.alertId) };
   }
 
@@ -876,7 +947,11 @@ export class StationCore {
   private async loadPendingFromStore(): Promise<void> {
     try {
       const fresh: Alert[] = [];
-      for (const a of await this.deps.alerts.pendingAlerts(this.deps.vitals.scope?.() ?? null)) {
+      const stored = await this.deps.alerts.pendingAlerts(this.deps.vitals.scope?.() ?? null);
+      // acknowledged here while the store was away (not synced yet): handled, whatever the store says
+      const handledHere = new Set(stored.length > 0 ? this.deps.cache.unsynced().map((r) => r.alertId) : []);
+      for (const a of stored) {
+        if (handledHere.has(a.alertId)) continue;
         if (!this.pending.has(a.alertId)) fresh.push(a);
         this.addPending(a);
       }

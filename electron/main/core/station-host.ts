@@ -30,6 +30,12 @@ import {
 
 export const APP_VERSION = '0.1.0';
 
+/** e.g. "Electron 45.4.1, Node 22.20.0, linux x64" (Settings → About) */
+function runtimeDescription(): string {
+  const electron = process.versions.electron ? `Electron ${process.versions.electron}, ` : '';
+  return `${electron}Node ${process.versions.node}, ${process.platform} ${process.arch}`;
+}
+
 function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
@@ -89,7 +95,11 @@ function settingsAudit(db: Database): (e: SettingsAuditEntry) => void {
 
 function settingsPort(store: SettingsStore): SettingsPort {
   return {
-    view: () => store.view(),
+    // the settings screen sees a keyring that became available since start (asked again if it was not)
+    view: async () => {
+      await store.refresh();
+      return store.view();
+    },
     notifications: () => store.get().notifications,
     updateConnection: (input) => store.updateConnection(input),
     updateNotifications: (policy) => store.updateNotifications(policy),
@@ -111,7 +121,9 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
   } catch (err) {
     logger.warn(`cannot make the data folder private: ${(err as Error).message}`);
   }
-  const opened = openCheckedStationDatabase(join(opts.dataDir, 'station.sqlite'));
+  const opened = openCheckedStationDatabase(join(opts.dataDir, 'station.sqlite'), {
+    nativeBinding: opts.sqliteNativeBinding,
+  });
   const db = opened.db;
   // A damaged cache never stops the station: it was kept for IT, and the core raises a technical alarm.
   const cacheReplaced = opened.replaced && {
@@ -126,6 +138,8 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
     secretStore: opts.secretStore,
     env: opts.env,
   });
+  // the saved passwords, decrypted before anything connects (the keyring answers asynchronously)
+  await settings.unlock();
   const stationId = opts.stationId ?? process.env.NURSE_STATION_ID ?? hostname().split('.')[0] ?? 'station';
   const timeZone = opts.simulator?.timeZone ?? process.env.NURSE_STATION_TIME_ZONE ?? systemTimeZone();
   const audit = thresholdAudit(db);
@@ -191,6 +205,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         speed: opts.simulator?.speed,
         warmupMs: opts.simulator?.warmupMs,
         warmupInBackground: opts.simulator?.warmupInBackground,
+        log: (m) => logger.info(m),
         timeZone,
         thresholds: sqliteThresholds(db),
       });
@@ -212,6 +227,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         wardTimeZone: timeZone,
         shell: opts.shell,
       },
+      about: { dataDir: opts.dataDir, logDir: opts.logDir ?? null, runtime: runtimeDescription() },
       recordFeedInStore: s.connection.mode === 'simulator',
       // other stations acknowledge in the shared MySQL store: learn of it every 5 s
       handledCheckIntervalMs: s.connection.mode === 'connected' ? 5_000 : undefined,
@@ -290,6 +306,14 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       return () => listeners.delete(listener);
     },
     unreadCount: () => wiring?.core.unreadCount() ?? 0,
+    async wake(reason) {
+      try {
+        await rewiring; // a station being rebuilt for new settings connects afresh anyway
+        await wiring?.core.wake(reason);
+      } catch (err) {
+        logger.warn(`wake (${reason}) failed: ${(err as Error).message}`);
+      }
+    },
     async close() {
       await rewiring;
       await stopWiring();

@@ -1,12 +1,14 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostOptions, StationHost } from '../core/host-types';
 import { logger } from '../core/logger';
-import { APP_ID, HOST_CLOSE_TIMEOUT_MS, runElectronShell } from './app';
+import { APP_ID, DISPLAY_DOWN_TITLE, HOST_CLOSE_TIMEOUT_MS, runElectronShell } from './app';
 import {
   FakeBrowserWindow,
+  FakeNotification,
   FakeTray,
   FakeWebContents,
   fake,
@@ -24,6 +26,7 @@ function fakeHost() {
     handle: vi.fn(async () => ({ ok: true as const, value: null })),
     onEvent: vi.fn(() => () => {}),
     unreadCount: vi.fn(() => 0),
+    wake: vi.fn(async () => {}),
     close: vi.fn(async () => {}),
   } satisfies StationHost;
 }
@@ -48,10 +51,19 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function start(opts: { host?: StationHost; env?: NodeJS.ProcessEnv } = {}) {
+let proc: EventEmitter;
+
+async function start(opts: { host?: StationHost; env?: NodeJS.ProcessEnv; trayShows?: boolean } = {}) {
   const host = opts.host ?? fakeHost();
   const createHost = vi.fn(async (_o: HostOptions) => host);
-  const shell = await runElectronShell({ createHost, mainDir: '/app/out/main', env: opts.env ?? {} });
+  proc = new EventEmitter();
+  const shell = await runElectronShell({
+    createHost,
+    mainDir: '/app/out/main',
+    env: opts.env ?? {},
+    traySupport: async () => ({ shows: opts.trayShows ?? true, why: 'test' }),
+    proc: proc as never,
+  });
   return { host, createHost, shell, win: FakeBrowserWindow.instances[0], tray: FakeTray.instances[0] };
 }
 
@@ -117,6 +129,108 @@ describe('runElectronShell', () => {
     win!.emit('close', close);
     expect(close.defaultPrevented).toBe(true);
     expect(win!.hide).toHaveBeenCalled();
+  });
+
+  it('logs to rotating files in the data folder, and tells the host where', async () => {
+    const { createHost } = await start();
+    const opts = createHost.mock.calls[0]![0];
+    expect(opts.logDir).toBe(join(dataDir, 'logs'));
+    expect(opts.sqliteNativeBinding).toBeUndefined(); // plain Node: the installed binary
+    expect(readFileSync(join(dataDir, 'logs', 'nurse-station.log'), 'utf8')).toMatch(/station data in /);
+  });
+
+  it('where no tray is seen, closing asks: keep monitoring minimises, Quit quits', async () => {
+    const { win } = await start({ trayShows: false });
+    const dialog = fake().dialog.showMessageBox;
+    dialog.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
+    const close = fakeEvent();
+    win!.emit('close', close);
+    expect(close.defaultPrevented).toBe(true);
+    expect(win!.hide).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(win!.minimize).toHaveBeenCalled());
+    expect(dialog.mock.calls[0]![1]).toMatchObject({ buttons: ['Keep monitoring', 'Quit'], defaultId: 0 });
+
+    dialog.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    win!.emit('close', fakeEvent());
+    await vi.waitFor(() => expect(raw(fake().app).exited).toBe(true));
+  });
+
+  it('keeps the PC awake and re-reads on resume, unlock and network return', async () => {
+    const { host } = await start();
+    expect(fake().powerSaveBlocker.start).toHaveBeenCalledWith('prevent-display-sleep');
+    fake().powerMonitor.emit('resume');
+    fake().powerMonitor.emit('unlock-screen');
+    expect(host.wake).toHaveBeenCalledWith('resume');
+    expect(host.wake).toHaveBeenCalledWith('unlock-screen');
+    fake().app.quit();
+    await vi.waitFor(() => expect(raw(fake().app).exited).toBe(true));
+    expect(raw(fake().powerSaveBlocker).blockers.size).toBe(0);
+  });
+
+  it('a renderer crash loop is announced: critical notification, tray line, dialog; "Try again" reloads', async () => {
+    const { win, tray } = await start();
+    fake().dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
+    const loads = win!.loadFile.mock.calls.length;
+    for (let i = 0; i < 4; i++)
+      win!.webContents.emit('render-process-gone', fakeEvent(), { reason: 'crashed', exitCode: 139 });
+    const shown = FakeNotification.instances.map((n) => raw(n).options);
+    expect(shown).toContainEqual(
+      expect.objectContaining({ title: DISPLAY_DOWN_TITLE, urgency: 'critical', timeoutType: 'never' }),
+    );
+    expect(raw(tray!).toolTip).toContain(DISPLAY_DOWN_TITLE);
+    expect(fake().dialog.showMessageBox).toHaveBeenCalledWith(
+      expect.objectContaining({
+        type: 'error',
+        buttons: ['Try again now', 'Restart Nurse Station', 'Keep retrying'],
+      }),
+    );
+    await vi.waitFor(() => expect(win!.loadFile.mock.calls.length).toBe(loads + 3 + 1));
+    win!.webContents.emit('did-finish-load');
+    expect(raw(tray!).toolTip).not.toContain(DISPLAY_DOWN_TITLE);
+    expect(
+      FakeNotification.instances.at(-1) && raw(FakeNotification.instances.at(-1)!).options,
+    ).toMatchObject({
+      silent: true,
+    });
+  });
+
+  it('an uncaught exception in main restarts the station and says so', async () => {
+    await start();
+    proc.emit('uncaughtException', new Error('bug'), 'uncaughtException');
+    expect(fake().app.relaunch).toHaveBeenCalledWith({
+      args: expect.arrayContaining([expect.stringMatching(/^--nurse-station-restarts=\d+$/)]),
+    });
+    expect(fake().app.exit).toHaveBeenCalledWith(1);
+    expect(FakeNotification.instances.map((n) => raw(n).options.title)).toContain(
+      'Nurse Station is restarting',
+    );
+  });
+
+  it('a notification is taken away once its alert is handled anywhere', async () => {
+    const listeners: ((name: string, payload: unknown) => void)[] = [];
+    const emit = (name: string, payload: unknown) => listeners.forEach((l) => l(name, payload));
+    const host = fakeHost();
+    host.onEvent.mockImplementation(((l: (name: string, payload: unknown) => void) => {
+      listeners.push(l);
+      return () => {};
+    }) as never);
+    const { createHost } = await start({ host });
+    const notifier = createHost.mock.calls[0]![0].notifier;
+    notifier.show({
+      key: 'alert:a1',
+      title: 'SpO2 82 %',
+      body: 'Bed 4',
+      urgency: 'critical',
+      alertIds: ['a1'],
+      patientId: 'P004',
+      level: 2,
+      reminder: false,
+    });
+    const toast = FakeNotification.instances.at(-1)!;
+    emit('alerts:changed', [{ alertId: 'a1', status: 'pending' }]);
+    expect(toast.close).not.toHaveBeenCalled();
+    emit('alerts:changed', [{ alertId: 'a1', status: 'confirmed' }]);
+    expect(toast.close).toHaveBeenCalled();
   });
 
   it('quits cleanly: closes the host, removes IPC and tray, then lets the quit through', async () => {

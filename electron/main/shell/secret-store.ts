@@ -1,4 +1,6 @@
 // The SecretStore port over Electron's safeStorage (OS keychain / DPAPI / libsecret / KWallet).
+// Only the asynchronous calls are used: Electron 45 deprecates isEncryptionAvailable, encryptString
+// and decryptString. (getSelectedStorageBackend, Linux only, is not deprecated.)
 // On Linux without a keyring Electron falls back to 'basic_text', a fixed built-in key: that is
 // obfuscation, not encryption, so it is reported as "not encrypted" and never used to encrypt.
 import { safeStorage } from 'electron';
@@ -6,7 +8,7 @@ import type { SecretStore } from '../core/host-types';
 
 type SafeStorageLike = Pick<
   typeof safeStorage,
-  'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'
+  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
 >;
 
 const LINUX_BACKEND_NAMES: Record<string, string> = {
@@ -21,15 +23,17 @@ export function createSafeStorageSecretStore(
   platform: NodeJS.Platform = process.platform,
 ): SecretStore {
   const linuxBackend = (): string => (platform === 'linux' ? storage.getSelectedStorageBackend() : '');
-  // isEncryptionAvailable() is deprecated for the async variant, but the port is synchronous and
-  // the store is only used after app 'ready', where the sync answer is final.
-  const available = (): boolean => {
-    if (!storage.isEncryptionAvailable()) return false;
+  // The async encryptor initialises on the first call after app 'ready'; each call is cheap after that.
+  const osAvailable = (): Promise<boolean> => storage.isAsyncEncryptionAvailable();
+
+  const available = async (): Promise<boolean> => {
+    if (!(await osAvailable())) return false;
     if (platform !== 'linux') return true;
     return Object.hasOwn(LINUX_BACKEND_NAMES, linuxBackend());
   };
 
-  const describe = (): string => {
+  const describe = async (): Promise<string> => {
+    const os = await osAvailable();
     if (platform === 'linux') {
       const backend = linuxBackend();
       if (backend === 'basic_text') {
@@ -39,12 +43,12 @@ export function createSafeStorageSecretStore(
           "the station's data folder can undo."
         );
       }
-      if (storage.isEncryptionAvailable() && LINUX_BACKEND_NAMES[backend]) {
+      if (os && LINUX_BACKEND_NAMES[backend]) {
         return `safeStorage (${LINUX_BACKEND_NAMES[backend]})`;
       }
       return `Not encrypted: the system keyring is not available (backend: ${backend || 'unknown'}).`;
     }
-    if (!storage.isEncryptionAvailable()) {
+    if (!os) {
       return "Not encrypted: the operating system's secret storage is not available.";
     }
     if (platform === 'win32') return 'safeStorage (Windows DPAPI)';
@@ -54,13 +58,14 @@ export function createSafeStorageSecretStore(
 
   return {
     isEncryptionAvailable: available,
-    encrypt(plain: string): Buffer {
-      if (!available()) throw new Error(`Cannot encrypt the secret. ${describe()}`);
-      return storage.encryptString(plain);
+    async encrypt(plain: string): Promise<Buffer> {
+      if (!(await available())) throw new Error(`Cannot encrypt the secret. ${await describe()}`);
+      return storage.encryptStringAsync(plain);
     },
-    decrypt(cipher: Buffer): string {
-      if (!storage.isEncryptionAvailable()) throw new Error(`Cannot decrypt the secret. ${describe()}`);
-      return storage.decryptString(cipher);
+    async decrypt(cipher: Buffer): Promise<{ plain: string; shouldReEncrypt: boolean }> {
+      if (!(await osAvailable())) throw new Error(`Cannot decrypt the secret. ${await describe()}`);
+      const { result, shouldReEncrypt } = await storage.decryptStringAsync(cipher);
+      return { plain: result, shouldReEncrypt };
     },
     describe,
   };

@@ -1,7 +1,7 @@
 // The web shell's command line (`npm run web`), run as a real process: its TLS flags and environment,
 // and the refusals an IT admin sees before anything listens or any data is written (#21 item 11).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -155,6 +155,32 @@ describe('nurse-station-web command line', () => {
           ws.once('error', reject);
         });
         expect(answer).toMatchObject({ id: 1, result: { ok: true } });
+      }
+      // Settings → About names the log folder, where the shell keeps a private, rotated log
+      const about = await new Promise<unknown>((resolvePromise, reject) => {
+        const ws = new WebSocket(`wss://127.0.0.1:${port}/ws`, `nurse-station.${TOKEN}`, {
+          ca: cert,
+          headers: { Origin: `https://127.0.0.1:${port}` },
+        });
+        ws.once('open', () => ws.send(JSON.stringify({ id: 2, channel: 'app:about', request: {} })));
+        ws.once('message', (d) => {
+          ws.close();
+          resolvePromise(JSON.parse(d.toString()));
+        });
+        ws.once('error', reject);
+      });
+      const logDir = join(dir, 'data', 'logs');
+      expect(about).toMatchObject({
+        id: 2,
+        result: { ok: true, value: { shell: 'web', dataDir: join(dir, 'data'), logDir } },
+      });
+      const logFile = join(logDir, 'nurse-station.log');
+      const logged = readFileSync(logFile, 'utf8');
+      expect(logged).toMatch(/Z INFO station \S+ running in simulator mode \(web shell\)\n/);
+      for (const secret of [TOKEN, key!]) expect(logged).not.toContain(secret);
+      if (process.platform !== 'win32') {
+        expect(statSync(logFile).mode & 0o777).toBe(0o600);
+        expect(statSync(logDir).mode & 0o777).toBe(0o700);
       }
     } finally {
       const exited = new Promise((r) => child.once('exit', r));

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createStationHost } from '../core/station-host';
+import { installFileLog, logDirOf } from '../core/log-file';
 import { logger } from '../core/logger';
 import { checkExposure, startWebShell } from './web-shell';
 import type { SecretStore } from '../core/host-types';
@@ -23,7 +24,8 @@ Options:
   --allow-plaintext-lan
                     serve a non-loopback --host without TLS: patient data and the token
                     cross the network in clear (only on a network you trust)
-  --data-dir DIR    where the station keeps its SQLite file and settings      [NURSE_STATION_DATA_DIR]
+  --data-dir DIR    where the station keeps its SQLite file, settings and     [NURSE_STATION_DATA_DIR]
+                    log files (DIR/logs/nurse-station.log, rotated at 5 MB)
   --beds N          simulated beds (default 12)                               [NURSE_STATION_BEDS]
   --seed N          simulator seed                                            [NURSE_STATION_SEED]
   --speed X         simulator speed, multiple of real time (default 1)        [NURSE_STATION_SPEED]
@@ -36,14 +38,10 @@ station's own screen. Its requests are served first when other connections flood
 
 /** The web shell has no OS keyring: connection passwords are kept in memory only, and the UI says so. */
 const memoryOnlySecrets: SecretStore = {
-  isEncryptionAvailable: () => false,
-  encrypt: () => {
-    throw new Error('no OS keyring in the web shell');
-  },
-  decrypt: () => {
-    throw new Error('no OS keyring in the web shell');
-  },
-  describe: () => 'The web shell has no OS keyring: passwords are kept in memory until it stops.',
+  isEncryptionAvailable: async () => false,
+  encrypt: () => Promise.reject(new Error('no OS keyring in the web shell')),
+  decrypt: () => Promise.reject(new Error('no OS keyring in the web shell')),
+  describe: async () => 'The web shell has no OS keyring: passwords are kept in memory until it stops.',
 };
 
 function defaultDataDir(): string {
@@ -114,6 +112,8 @@ async function main(): Promise<void> {
   checkExposure({ bindAddress, token, tls, allowPlaintextLan });
   const dataDir = resolve(values['data-dir'] ?? env.NURSE_STATION_DATA_DIR ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // from here on every log line is kept in <dataDir>/logs as well (rotated, private), for IT
+  const fileLog = installFileLog({ dir: logDirOf(dataDir) });
   const here = dirname(fileURLToPath(import.meta.url));
   // Built: out/main/web.js → out/renderer. From source (tsx): electron/main/web-shell → out/renderer.
   const staticDir = here.endsWith(join('out', 'main'))
@@ -122,6 +122,7 @@ async function main(): Promise<void> {
 
   const host = await createStationHost({
     dataDir,
+    logDir: fileLog.dir,
     shell: 'web',
     secretStore: memoryOnlySecrets,
     // The renderer raises browser notifications from the `notify:show` event.

@@ -40,6 +40,7 @@ function fakeHost(): StationHost & { emit: Listener } {
       return () => listeners.delete(l);
     },
     unreadCount: () => 0,
+    wake: async () => undefined,
     close: async () => undefined,
     emit,
   };

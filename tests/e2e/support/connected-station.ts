@@ -102,10 +102,10 @@ const host = await createStationHost({
   stationId: 'E2E-CONNECTED',
   notifier: { show: () => undefined },
   secretStore: {
-    isEncryptionAvailable: () => false,
-    encrypt: () => Buffer.alloc(0),
-    decrypt: () => '',
-    describe: () => 'E2E: passwords in memory only',
+    isEncryptionAvailable: async () => false,
+    encrypt: async () => Buffer.alloc(0),
+    decrypt: async () => ({ plain: '', shouldReEncrypt: false }),
+    describe: async () => 'E2E: passwords in memory only',
   },
   env: {
     NURSE_STATION_MODE: 'connected',

@@ -10,25 +10,23 @@ import type { Result } from '../../../shared/ipc/contract';
 
 /** No OS keyring (the web shell's case): passwords stay in memory. */
 export const noKeyring: SecretStore = {
-  isEncryptionAvailable: () => false,
-  encrypt: () => {
-    throw new Error('no keyring');
-  },
-  decrypt: () => {
-    throw new Error('no keyring');
-  },
-  describe: () => 'no keyring (test)',
+  isEncryptionAvailable: async () => false,
+  encrypt: () => Promise.reject(new Error('no keyring')),
+  decrypt: () => Promise.reject(new Error('no keyring')),
+  describe: async () => 'no keyring (test)',
 };
 
 /** A stand-in OS keyring: reversible, but the ciphertext never contains the clear text. */
 export const fakeKeyring: SecretStore = {
-  isEncryptionAvailable: () => true,
-  encrypt: (plain) => Buffer.from(Buffer.from(`v1:${plain}`, 'utf8').map((b) => b ^ 0x5a)),
-  decrypt: (cipher) =>
-    Buffer.from(cipher.map((b) => b ^ 0x5a))
+  isEncryptionAvailable: async () => true,
+  encrypt: async (plain) => Buffer.from(Buffer.from(`v1:${plain}`, 'utf8').map((b) => b ^ 0x5a)),
+  decrypt: async (cipher) => ({
+    plain: Buffer.from(cipher.map((b) => b ^ 0x5a))
       .toString('utf8')
       .replace(/^v1:/, ''),
-  describe: () => 'test keyring',
+    shouldReEncrypt: false,
+  }),
+  describe: async () => 'test keyring',
 };
 
 export interface TestStation {

@@ -1,9 +1,12 @@
-// The main-process log is for IT staff: patient data in it is kept to ids. A station runs a busy ward for
-// a while with its log captured — alerts, notifications, acknowledgements with notes, threshold edits,
-// refused requests, a failing connected mode — and no vital value, alert detail, notification text,
-// nurse note or nurse name may appear in any log line.
+// The main-process log is for IT staff, and kept in files (<dataDir>/logs): it holds no patient data. A
+// station runs a busy ward for a while with its log captured — alerts, notifications, acknowledgements
+// with notes, threshold edits, refused requests, a failing connected mode — and no patient id, alert id
+// (md5 of patient, type and time: it can be worked back), vital value, alert detail, notification text,
+// nurse note or nurse name may appear in any log line, on stderr or in the log file.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, AlertPage } from '../../../shared/domain/types';
+import { installFileLog, logDirOf, type FileLog } from '../../../electron/main/core/log-file';
+import type { Alert, AlertPage, BedSnapshot } from '../../../shared/domain/types';
 import type { EventMap, EventName, NotificationRequest } from '../../../shared/ipc/contract';
 import { freePort, sleep, waitFor } from '../../support/private-servers';
 import { report } from '../helpers/station-fixtures';
@@ -18,24 +21,38 @@ const NOTES = [
 const VITAL_WORDS = /\bbpm\b|mmol|SpO₂|SpO2|heart rate|glucose|oxygen|saturation|\b\d{2,3}(\.\d+)? ?(%|bpm)/i;
 
 let station: TestStation;
+let fileLog: FileLog;
+/** log lines from before the file log was installed */
+let beforeFile = 0;
 const log: string[] = [];
 const details = new Set<string>();
+const alertIds = new Set<string>();
 const notices: NotificationRequest[] = [];
 
 beforeAll(async () => {
   station = await startTestStation({ beds: 12, speed: 60, warmupMs: 30 * 60_000, log: (l) => log.push(l) });
+  beforeFile = log.length;
+  fileLog = installFileLog({ dir: logDirOf(station.dataDir) });
   station.host.onEvent(<E extends EventName>(event: E, payload: EventMap[E]) => {
-    if (event === 'alerts:new') for (const a of payload as Alert[]) details.add(a.alertDetail);
+    if (event === 'alerts:new')
+      for (const a of payload as Alert[]) {
+        details.add(a.alertDetail);
+        alertIds.add(a.alertId);
+      }
     if (event === 'notify:show') notices.push(payload as NotificationRequest);
   });
 }, 60_000);
 
 afterAll(async () => {
+  fileLog?.close();
   await station?.close();
 });
 
-describe('Security: patient data in the log is kept to ids', () => {
-  it('logs no vitals, alert details, notification texts, notes or nurse names', async () => {
+describe('Security: no patient data in the log', () => {
+  it('logs no patient ids, alert ids, vitals, alert details, notification texts, notes or nurse names', async () => {
+    const beds = await station.call<BedSnapshot[]>('ward:beds', {});
+    const patientIds = beds.ok ? beds.value.map((b) => b.patientId) : [];
+    expect(patientIds.length).toBe(12);
     expect((await station.call('session:sign-in', { nurse: NURSE })).ok).toBe(true);
     await waitFor('alerts to arrive', () => details.size > 5, 20_000);
     const pending = await station.call<AlertPage>('alerts:list', {
@@ -65,6 +82,8 @@ describe('Security: patient data in the log is kept to ids', () => {
       },
     });
     await station.call('thresholds:update', { patientId: 'P003', limits: { heartRateMin: 'high' } });
+    await station.call('thresholds:get', { patientId: 'P005' });
+    await station.call('patients:trend', { patientId: 'P999', from: 0, to: 1 }); // not in the ward
     await station.call('alerts:acknowledge', { alertId: 'nope', action: 'confirm', note: NOTES[0] });
     await station.call('no:such-channel', { note: NOTES[1] });
     await station.call('review:export-csv', { from: 0, to: Date.now() + 86_400_000 });
@@ -86,7 +105,16 @@ describe('Security: patient data in the log is kept to ids', () => {
     expect(log.length).toBeGreaterThan(3); // the log did get lines
     expect(notices.length).toBeGreaterThan(0);
     expect(acks).toBeGreaterThan(0);
-    const text = log.join('\n');
+    expect(log.some((l) => /thresholds of a patient changed/.test(l))).toBe(true);
+    // the log file has what stderr had since it was installed
+    const file = readFileSync(fileLog.file, 'utf8');
+    expect(file).toBe(`${log.slice(beforeFile).join('\n')}\n`);
+    const text = `${log.join('\n')}\n${file}`;
+    const withPatient = log.filter((l) => patientIds.some((p) => new RegExp(`\\b${p}\\b`).test(l)));
+    expect(withPatient, 'patient ids in log').toEqual([]);
+    expect(text).not.toMatch(/\bP\d{3}\b/);
+    for (const id of alertIds) expect(text.includes(id), `alert id in log: ${id}`).toBe(false);
+    expect(text).not.toMatch(/\b[0-9a-f]{32}\b/);
     const offending = log.filter((l) => VITAL_WORDS.test(l));
     expect(offending).toEqual([]);
     for (const d of details) expect(text.includes(d), `alert detail in log: ${d}`).toBe(false);
@@ -101,6 +129,8 @@ describe('Security: patient data in the log is kept to ids', () => {
 
     report('patient data in logs', {
       logLines: log.length,
+      patientIdsChecked: patientIds.length,
+      alertIdsChecked: alertIds.size,
       alertDetailsChecked: details.size,
       notificationsChecked: notices.length,
       acksWithNotes: acks,

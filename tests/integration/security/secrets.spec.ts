@@ -172,6 +172,7 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB or PostgreS
       ['stats:burden', { range: '24h' }],
       ['settings:get', {}],
       ['station:info', {}],
+      ['app:about', {}],
     ] as const) {
       const r = await station.call(channel, request);
       expect(resultProblem(r), `${channel}: ${JSON.stringify(r)}`).toBeNull();

@@ -63,6 +63,13 @@ export interface KafkaAlertFeed {
   problem(): string | null;
   stats(): Readonly<KafkaAlertFeedStats>;
   onLiveChange(listener: (live: boolean) => void): () => void;
+  /**
+   * The station woke up (resume, unlock, network back): a feed that gave up and waits to try again
+   * tries now; a joined one that does not fetch again within staleAfterMs (a connection that died in a
+   * suspend, which kafkajs would notice only at its request timeout and retries) is reconnected then.
+   * A feed still joining is left to it. Idempotent.
+   */
+  reconnect(): void;
 }
 
 /** `nurse-station-<id>`, with characters Kafka group ids would trip over replaced */
@@ -84,6 +91,8 @@ export function createKafkaAlertFeed(opts: KafkaAlertFeedOptions): KafkaAlertFee
   let wasLive = false;
   let watchdog: unknown = null;
   let restartTimer: unknown = null;
+  /** reconnect()'s check that fetches come back after a wake */
+  let probeTimer: unknown = null;
   let problem: string | null = 'Not connected to Kafka yet';
   /** serializes start attempts and stop() */
   let lifecycle: Promise<void> = Promise.resolve();
@@ -237,15 +246,19 @@ export function createKafkaAlertFeed(opts: KafkaAlertFeedOptions): KafkaAlertFee
     });
   }
 
+  function restartNow(): void {
+    lifecycle = lifecycle.then(async () => {
+      if (!running) return;
+      await disconnect();
+      await attempt();
+    });
+  }
+
   function scheduleRestart(): void {
     if (!running || restartTimer !== null) return;
     restartTimer = clock.setTimeout(() => {
       restartTimer = null;
-      lifecycle = lifecycle.then(async () => {
-        if (!running) return;
-        await disconnect();
-        await attempt();
-      });
+      restartNow();
     }, opts.restartDelayMs ?? 2_000);
   }
 
@@ -282,11 +295,31 @@ export function createKafkaAlertFeed(opts: KafkaAlertFeedOptions): KafkaAlertFee
       running = false;
       if (watchdog !== null) clock.clearTimeout(watchdog);
       if (restartTimer !== null) clock.clearTimeout(restartTimer);
+      if (probeTimer !== null) clock.clearTimeout(probeTimer);
       watchdog = null;
       restartTimer = null;
+      probeTimer = null;
       lifecycle = lifecycle.then(disconnect);
       await lifecycle;
       checkLive();
+    },
+    reconnect() {
+      if (!running) return;
+      if (restartTimer !== null) {
+        clock.clearTimeout(restartTimer);
+        restartTimer = null;
+        restartNow();
+        return;
+      }
+      if (probeTimer !== null || consumer === null || !joined) return;
+      const since = clock.monotonic();
+      probeTimer = clock.setTimeout(() => {
+        probeTimer = null;
+        if (!running || (lastFetchAt !== null && lastFetchAt > since)) return;
+        problem = `No answer from Kafka (${opts.brokers.join(', ')}) since the station woke up; reconnecting`;
+        log(problem);
+        restartNow();
+      }, staleAfterMs);
     },
     live: isLive,
     problem: () => (isLive() ? null : problem),

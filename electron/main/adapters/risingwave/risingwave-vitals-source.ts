@@ -98,6 +98,8 @@ export interface AlertPush {
   live(): boolean;
   problem(): string | null;
   onLiveChange(listener: (live: boolean) => void): () => void;
+  /** the station woke up: reconnect now if down (or not heard from again soon), not after a back-off */
+  reconnect?(): void;
 }
 
 export interface AlertFeedCounts {
@@ -112,6 +114,12 @@ export interface AlertFeedCounts {
 export interface RisingWaveVitalsSource extends VitalsSource {
   /** Runs one poll now (after any poll in flight). Rejects only when stopped; failures go to health. */
   pollNow(): Promise<void>;
+  /**
+   * The station woke up: fresh connections (those idle through a suspend are likely dead), the back-off
+   * reset, beds and alerts re-read now (alerts too while the push path looks live), the push path
+   * reconnected if it is down. A poll in flight on a dead connection still ends at its query timeout.
+   */
+  refresh(): Promise<void>;
   /** which path delivered the alerts so far */
   feedCounts(): AlertFeedCounts;
   /** rows read from RisingWave so far (the benchmark's cost per station) */
@@ -344,6 +352,8 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   let lastLogged: string | null = null;
   /** serializes polls: the timer's and pollNow()'s never overlap */
   let chain: Promise<void> = Promise.resolve();
+  /** refresh() under way: calls meanwhile join it */
+  let refreshing: Promise<void> | null = null;
 
   function emit<T>(listeners: Set<(v: T) => void>, value: T): void {
     for (const listener of [...listeners]) {
@@ -855,6 +865,34 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     await runSerial();
   }
 
+  function refresh(): Promise<void> {
+    if (!running) return Promise.resolve();
+    refreshing ??= (async () => {
+      const gen = generation;
+      // Connections that sat idle through a suspend are likely dead (the server, or a NAT on the way,
+      // dropped them while the PC slept): a poll on one would wait for its query timeout. New ones are
+      // made for the next queries; one in use by a poll in flight is ended when that poll releases it.
+      const old = pool;
+      pool = createPool();
+      if (old) void old.end().catch(() => undefined);
+      failures = 0; // retried now, then 1 s, 2 s, … again
+      catchUpPoll = true; // alerts are read now even while the push path looks live
+      push?.reconnect?.();
+      // the loop waiting on its timer is taken over (and rescheduled after this poll); a loop whose
+      // poll is in flight reschedules itself
+      const waiting = timer !== null;
+      if (waiting) {
+        clock.clearTimeout(timer);
+        timer = null;
+      }
+      await runSerial();
+      if (waiting && running && gen === generation && timer === null) schedule(gen);
+    })().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
   // ---- ward beds (Settings) ------------------------------------------------------------------
 
   function requireWard(): string {
@@ -971,6 +1009,8 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     },
 
     pollNow,
+
+    refresh,
 
     async wardBeds() {
       return readWardBeds(requireWard());

@@ -44,15 +44,40 @@ export interface SimulatedVitalsOptions {
    * start() (tests want the history there when it returns).
    */
   warmupInBackground?: boolean;
+  /**
+   * After a suspend (the clock jumped ahead): how much of the gap is simulated, the rest being a gap in
+   * the trends; default 15 minutes, the shells' warm-up.
+   */
+  catchUpWindowMs?: number;
+  /** an operator log line when a catch-up starts (no patient data) */
+  log?: (message: string) => void;
+  /** how a slice gives the event loop back; default setImmediate (tests count the work between turns) */
+  yieldTurn?: () => Promise<void>;
 }
 
 /**
- * The background warm-up works in steps of 5 simulated seconds and yields to the event loop after
- * about 8 ms of them: whatever else the process serves meanwhile (the page's files and first requests)
- * must not wait behind long slices (60-s slices doubled the page's load time at 200 beds).
+ * The background warm-up and the catch-up after a suspend work in steps of 5 simulated seconds and
+ * yield to the event loop after about 8 ms of them: whatever else the process serves meanwhile (the
+ * page's files and first requests, IPC, the notifier) must not wait behind long slices (60-s slices
+ * doubled the page's load time at 200 beds). A slice also stops at SLICE_READINGS_BUDGET readings, so
+ * its length is bounded by work, not only by a clock a busy machine reads late; a big ward takes
+ * smaller steps (down to 1 s) to stay within it.
  */
 const WARMUP_STEP_MS = 5_000;
+const MIN_STEP_MS = 1_000;
 const WARMUP_SLICE_BUDGET_MS = 8;
+export const SLICE_READINGS_BUDGET = 2_000;
+
+/**
+ * A tick that finds the clock this far ahead of the simulation (simulated ms, and at least
+ * CATCH_UP_AFTER_REAL_MS of real time at the ward's speed) was woken from a suspend, or the wall clock
+ * stepped forward: rather than simulating the whole gap at once (an 8-hour gap at 12 beds was 345,600
+ * readings in one turn of the event loop: a 1.2-s stall, +75 MB), it simulates at most the last
+ * CATCH_UP_WINDOW_MS of it, in slices, and leaves the rest as a gap. A normal tick is 250 ms.
+ */
+const CATCH_UP_AFTER_MS = 30_000;
+const CATCH_UP_AFTER_REAL_MS = 5_000;
+const CATCH_UP_WINDOW_MS = 15 * 60_000;
 
 const SPARK_POINTS = 30;
 
@@ -76,9 +101,11 @@ export class SimulatedVitalsSource implements VitalsSource {
   private startedAtReal = 0;
   private startedAtSim = 0;
   private running = false;
-  /** while the background warm-up runs, beds are not published */
+  /** while the background warm-up or a catch-up runs, beds are not published (they show "waiting") */
   private warming = false;
   private warmedUp: Promise<void> = Promise.resolve();
+  /** the catch-up after a suspend, while it runs */
+  private catchingUp: Promise<void> | null = null;
   private readonly heldAlerts: Alert[] = [];
   private readonly healthState: BackendHealth;
 
@@ -112,7 +139,7 @@ export class SimulatedVitalsSource implements VitalsSource {
       });
       for (const bed of this.simulator.beds) this.bed(bed.patientId, bed.deviceId);
       if (this.opts.warmupMs && this.opts.warmupInBackground) {
-        this.warmedUp = this.warmUpInSlices(now - this.opts.warmupMs);
+        this.warmedUp = this.runInSlices(now - this.opts.warmupMs, Infinity);
         return;
       }
       if (this.opts.warmupMs) this.advance(now);
@@ -125,28 +152,101 @@ export class SimulatedVitalsSource implements VitalsSource {
     return this.warmedUp;
   }
 
-  private async warmUpInSlices(from: number): Promise<void> {
+  /**
+   * Simulates from `from` up to now, a slice per turn of the event loop, with beds held as "waiting"
+   * and alerts held until caught up; then publishes everything at once and runs live. Should now run
+   * more than `windowMs` ahead (the clock jumped again meanwhile), the stretch before is skipped.
+   */
+  private async runInSlices(from: number, windowMs: number): Promise<void> {
     this.warming = true;
+    const beds = Math.max(1, this.bedStates.size);
+    const stepMs = Math.min(
+      WARMUP_STEP_MS,
+      Math.max(MIN_STEP_MS, Math.floor(SLICE_READINGS_BUDGET / beds) * 1_000),
+    );
+    const stepsPerSlice = Math.max(1, Math.floor(SLICE_READINGS_BUDGET / ((beds * stepMs) / 1_000)));
     let at = from;
+    let done = false;
     try {
       while (this.running) {
         const sliceStart = performance.now();
         const target = this.simNow();
-        while (at < target - WARMUP_STEP_MS && performance.now() - sliceStart < WARMUP_SLICE_BUDGET_MS) {
-          at += WARMUP_STEP_MS;
+        if (target - at > windowMs) at = this.skip(at, target - windowMs);
+        for (let steps = 0; at < target && steps < stepsPerSlice; steps++) {
+          if (steps > 0 && performance.now() - sliceStart >= WARMUP_SLICE_BUDGET_MS) break;
+          at = Math.min(at + stepMs, target);
           this.advance(at);
         }
-        // within one step of now: the last advance below catches up
-        if (at >= target - WARMUP_STEP_MS) break;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (at >= target) {
+          done = true;
+          break;
+        }
+        await (this.opts.yieldTurn?.() ?? new Promise<void>((resolve) => setImmediate(resolve)));
       }
     } finally {
       this.warming = false;
     }
-    if (!this.running) return;
-    // caught up: this last step publishes every bed with its latest reading, then the ward runs live
-    this.advance(this.simNow());
+    if (!done || !this.running) return;
+    // caught up: every bed goes out with its latest reading, with the alerts held, then the ward runs live
+    this.publish([]);
     this.schedule();
+  }
+
+  /** Leaves (from, to] out: nothing simulated, no signal loss for it, a gap in the trends. */
+  private skip(from: number, to: number): number {
+    this.simulator?.skipTo(to);
+    this.engine.resumeAt(to);
+    return to;
+  }
+
+  /**
+   * Woken from a suspend (the shell says so, or a tick found the clock far ahead): the readings on
+   * screen are hours old. Every bed is shown "waiting" until the simulation has caught up, which it does
+   * in slices over at most the last catchUpWindowMs; the rest of the gap stays empty.
+   */
+  private catchUp(): Promise<void> {
+    const sim = this.simulator;
+    if (!sim) return Promise.resolve();
+    const target = this.simNow();
+    const windowMs = this.opts.catchUpWindowMs ?? CATCH_UP_WINDOW_MS;
+    const gap = target - sim.producedUntil;
+    const skipped = Math.max(0, gap - windowMs);
+    this.opts.log?.(
+      `simulator: ${formatDuration(gap)} behind the clock (woken from a suspend?); simulating the last ` +
+        `${formatDuration(gap - skipped)} in slices${skipped > 0 ? `, ${formatDuration(skipped)} left as a gap` : ''}`,
+    );
+    const waiting: BedSnapshot[] = [];
+    for (const bed of this.bedStates.values()) {
+      bed.changed = true; // sent again, current, once caught up
+      waiting.push(waitingBed(bed.snapshot.patientId, bed.snapshot.deviceId));
+    }
+    if (waiting.length > 0) for (const l of this.bedListeners) l(waiting);
+    const run = this.runInSlices(sim.producedUntil, windowMs).finally(() => {
+      this.catchingUp = null;
+    });
+    this.catchingUp = run;
+    return run;
+  }
+
+  /** whether the simulation is so far behind the clock that it catches up in slices */
+  private farBehind(target: number): boolean {
+    const sim = this.simulator;
+    if (!sim) return false;
+    const limit = Math.max(CATCH_UP_AFTER_MS, CATCH_UP_AFTER_REAL_MS * (this.opts.speed ?? 1));
+    return target - sim.producedUntil > limit;
+  }
+
+  /**
+   * Catches up now rather than at the next tick (the shell saw a resume, an unlock): resolves once the
+   * ward is live again. Coalesced: a catch-up or warm-up already running is waited for, not repeated.
+   */
+  refresh(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (this.catchingUp) return this.catchingUp;
+    if (this.warming) return this.warmedUp;
+    this.opts.clock.clearTimeout(this.timer);
+    this.tick();
+    return this.catchingUp ?? Promise.resolve();
   }
 
   async stop(): Promise<void> {
@@ -162,10 +262,17 @@ export class SimulatedVitalsSource implements VitalsSource {
 
   private schedule(): void {
     if (!this.running) return;
-    this.timer = this.opts.clock.setTimeout(() => {
-      this.advance(this.simNow());
-      this.schedule();
-    }, this.opts.tickMs ?? 250);
+    this.timer = this.opts.clock.setTimeout(() => this.tick(), this.opts.tickMs ?? 250);
+  }
+
+  private tick(): void {
+    const target = this.simNow();
+    if (this.farBehind(target)) {
+      void this.catchUp(); // live again (scheduled) once caught up
+      return;
+    }
+    this.advance(target);
+    this.schedule();
   }
 
   /** Runs the simulation up to `until` (simulated epoch ms) and publishes what happened. */
@@ -322,6 +429,15 @@ export class SimulatedVitalsSource implements VitalsSource {
   trendBuckets(): number {
     return this.trends.buckets();
   }
+}
+
+/** "45 s", "15 min", "7 h 45 min" (for the log) */
+function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
 function subscribe<T>(set: Set<T>, l: T): Unsubscribe {

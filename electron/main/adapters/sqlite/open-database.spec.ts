@@ -142,3 +142,29 @@ describe('openStationDatabase: file modes', () => {
     expect(mode(fresh)).toBe('700');
   });
 });
+
+describe('openStationDatabase: which better_sqlite3.node', () => {
+  // the installed build (plain Node's ABI): loading it again by path is the module already loaded
+  const installed = join(
+    __dirname,
+    '../../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+  );
+
+  it('loads the binding it is given (under Electron: the one built for Electron)', () => {
+    const file = join(tempDir(), 'station.sqlite');
+    const db = openStationDatabase(file, { nativeBinding: installed });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    const mem = openCheckedStationDatabase(':memory:', { nativeBinding: installed }).db;
+    expect(mem.prepare('SELECT 1 AS one').get()).toEqual({ one: 1 });
+    mem.close();
+  });
+
+  it('a binding that is not there fails the open, naming the path (no silent fallback to the Node build)', () => {
+    const missing = join(tempDir(), 'native', 'better_sqlite3.node');
+    expect(() => openStationDatabase(join(tempDir(), 'station.sqlite'), { nativeBinding: missing })).toThrow(
+      missing,
+    );
+    expect(() => openCheckedStationDatabase(':memory:', { nativeBinding: missing })).toThrow(missing);
+  });
+});

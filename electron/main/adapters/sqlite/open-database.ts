@@ -45,9 +45,23 @@ export function prepareDataDir(dir: string): void {
   chmodSync(dir, PRIVATE_DIR);
 }
 
+/** How better-sqlite3 is loaded. */
+export interface SqliteLoadOptions {
+  /**
+   * Path of a better_sqlite3.node to load instead of node_modules/better-sqlite3/build's (which is
+   * built for plain Node's ABI): under Electron, the one built for it (electron/main/shell/native-binding.ts).
+   */
+  nativeBinding?: string;
+}
+
+/** better-sqlite3's options for `load`: nothing unless a binding is given. */
+function sqliteOptions(load: SqliteLoadOptions): BetterSqlite3.Options {
+  return load.nativeBinding === undefined ? {} : { nativeBinding: load.nativeBinding };
+}
+
 /** Opens the station's SQLite file with the durability settings the acknowledgement log relies on. */
-export function openStationDatabase(file: string): Database {
-  return openCheckedStationDatabase(file).db;
+export function openStationDatabase(file: string, opts: SqliteLoadOptions = {}): Database {
+  return openCheckedStationDatabase(file, opts).db;
 }
 
 /**
@@ -58,10 +72,11 @@ export function openStationDatabase(file: string): Database {
  */
 export function openCheckedStationDatabase(
   file: string,
-  opts: { now?: () => Date } = {},
+  opts: SqliteLoadOptions & { now?: () => Date } = {},
 ): OpenedStationDatabase {
-  if (file === ':memory:') return { db: configure(new BetterSqlite3(file), file), replaced: null };
-  const first = openChecked(file);
+  const load = sqliteOptions(opts);
+  if (file === ':memory:') return { db: configure(new BetterSqlite3(file, load), file), replaced: null };
+  const first = openChecked(file, load);
   if (first.damage === null) return { db: first.db, replaced: null };
   let keptAs: string;
   try {
@@ -71,7 +86,7 @@ export function openCheckedStationDatabase(
   } finally {
     first.db?.close();
   }
-  const fresh = openChecked(file);
+  const fresh = openChecked(file, load);
   if (fresh.damage !== null) {
     fresh.db?.close();
     throw fresh.damage;
@@ -87,11 +102,11 @@ function isDamage(err: unknown): boolean {
 }
 
 /** Opens and checks the file; damage is returned with the handle still open, anything else thrown. */
-function openChecked(file: string): Checked {
+function openChecked(file: string, load: BetterSqlite3.Options): Checked {
   createPrivate(file);
   let db: Database | null = null;
   try {
-    db = new BetterSqlite3(file);
+    db = new BetterSqlite3(file, load);
     configure(db, file);
     const problems = db.pragma('quick_check(5)') as { quick_check: string }[];
     if ((problems[0]?.quick_check ?? 'ok') !== 'ok') {
