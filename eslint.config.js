@@ -36,6 +36,8 @@ export default tseslint.config(
       'artifacts/**',
       'bench/results/**',
       'backend-setup/kafka/**',
+      // better-sqlite3 built for Electron, and the copy of its sources it is built from
+      'native/**',
     ],
   },
   js.configs.recommended,

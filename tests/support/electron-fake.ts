@@ -7,6 +7,9 @@
 // electron-dts.ts reads it). A misspelt API ("powerMonitor.on('resumed')", "win.setAlwaysOnTopp")
 // fails a test, not only the typecheck — and event names registered through loosely typed helpers are
 // not checked by tsc at all. Test-only state (visible, menu, lock, …) is reached with raw(object).
+// Names only: option objects (BrowserWindow's webPreferences, Notification options) and string
+// arguments are left to tsc and to the tests that pin them (e.g. WEB_PREFERENCES), and an event a
+// platform never emits (unlock-screen on Linux) is accepted everywhere.
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 import { electronDeclarations } from './electron-dts';
@@ -121,6 +124,10 @@ export class StrictEmitter extends EventEmitter {
   override prependListener(name: string | symbol, listener: Listener): this {
     this.#check(name);
     return super.prependListener(name, listener);
+  }
+  override prependOnceListener(name: string | symbol, listener: Listener): this {
+    this.#check(name);
+    return super.prependOnceListener(name, listener);
   }
   override removeListener(name: string | symbol, listener: Listener): this {
     this.#check(name);

@@ -194,9 +194,12 @@ describe('runElectronShell', () => {
     });
   });
 
-  it('an uncaught exception in main restarts the station and says so', async () => {
-    await start();
+  it('an uncaught exception in main closes the station, restarts it and says so', async () => {
+    const { host } = await start();
     proc.emit('uncaughtException', new Error('bug'), 'uncaughtException');
+    await vi.waitFor(() => expect(fake().app.exit).toHaveBeenCalled());
+    expect(host.close).toHaveBeenCalled(); // queued acknowledgements flushed, database closed
+    expect(fake().app.relaunch).toHaveBeenCalledTimes(1);
     expect(fake().app.relaunch).toHaveBeenCalledWith({
       args: expect.arrayContaining([expect.stringMatching(/^--nurse-station-restarts=\d+$/)]),
     });

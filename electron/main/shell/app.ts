@@ -37,6 +37,8 @@ import {
 export const APP_ID = 'org.nursestation.app';
 /** how long a quit waits for the host to flush and close before giving up on it */
 export const HOST_CLOSE_TIMEOUT_MS = 5_000;
+/** after a fatal error: how long the station may take to flush and close before it relaunches */
+export const FATAL_CLOSE_TIMEOUT_MS = 2_000;
 
 /** the shell's own technical alarm: the window's renderer is down */
 const DISPLAY_ALARM_KEY = 'shell:display';
@@ -76,25 +78,6 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
   // Windows only shows toasts for an app with an AppUserModelID matching its shortcut.
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
-  // Before anything else can throw: an uncaught error restarts the station (loudly), a crash loop stops
-  // it with a dialog; notifications only work once the app is ready, until then the log has it.
-  let ready = false;
-  const guards = installProcessGuards({
-    ...(opts.proc ? { proc: opts.proc } : {}),
-    announce: (title, body) => {
-      if (ready) notifier.show(technicalNotice(`shell:fatal`, title, body, 'raised'));
-      tray?.setShellAlarm('shell:fatal', title);
-    },
-    relaunch: (args) => {
-      app.relaunch({ args });
-      app.exit(1);
-    },
-    stop: (title, body) => {
-      dialog.showErrorBox(title, body);
-      app.exit(1);
-    },
-  });
-
   const target = resolveRendererTarget({
     isPackaged: app.isPackaged,
     rendererIndexPath: join(opts.mainDir, '..', 'renderer', 'index.html'),
@@ -110,6 +93,37 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
   let unsubscribeHandled: (() => void) | null = null;
   let phase: 'running' | 'closing' | 'closed' = 'running';
   const notifier = createElectronNotifier({ getWindow: () => win });
+
+  // Before anything else can throw: an uncaught error restarts the station (loudly), a crash loop
+  // stops it with a dialog; notifications only work once the app is ready, until then the log has it.
+  let ready = false;
+  const guards = installProcessGuards({
+    ...(opts.proc ? { proc: opts.proc } : {}),
+    announce: (title, body) => {
+      if (ready) notifier.show(technicalNotice(`shell:fatal`, title, body, 'raised'));
+      tray?.setShellAlarm('shell:fatal', title);
+    },
+    relaunch: (args) => {
+      // flush and close the station first (bounded): app.exit() skips before-quit and closeAll()
+      let exited = false;
+      const exitNow = (): void => {
+        if (exited) return;
+        exited = true;
+        app.relaunch({ args });
+        app.exit(1);
+      };
+      const closing = host ? host.close().catch(() => undefined) : Promise.resolve();
+      const timer = setTimeout(exitNow, FATAL_CLOSE_TIMEOUT_MS);
+      void closing.then(() => {
+        clearTimeout(timer);
+        exitNow();
+      });
+    },
+    stop: (title, body) => {
+      dialog.showErrorBox(title, body);
+      app.exit(1);
+    },
+  });
 
   app.on('second-instance', () => revealWindow(win));
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, target));
@@ -167,7 +181,7 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
     programDataDir: env.ProgramData,
     isPackaged: app.isPackaged,
   });
-  const dataDir = data.dir;
+  let dataDir = data.dir;
   // logs for IT from here on (stderr goes nowhere for a station started from a shortcut); never throws
   const fileLog = installFileLog({ dir: logDirOf(dataDir) });
   try {
@@ -175,6 +189,8 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
     if (adopted.warning) logger.warn(`shell: ${adopted.warning}`);
     else if (adopted.adoptedFrom)
       logger.info(`shell: station data copied in from ${adopted.adoptedFrom}: ${adopted.copied.join(', ')}`);
+    // the copy failed: run on the earlier folder, where the acknowledgements are, until it succeeds
+    if (adopted.failedFrom) dataDir = adopted.failedFrom;
   } catch (err) {
     logger.error(`shell: could not copy the earlier station data: ${messageOf(err)}`);
   }

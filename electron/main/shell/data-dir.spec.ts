@@ -128,6 +128,7 @@ describe('adoptLegacyData', () => {
       copied: ['settings.json', 'shell.json', 'station.sqlite-wal', 'station.sqlite-shm', 'station.sqlite'],
       skipped: [],
       warning: null,
+      failedFrom: null,
     });
     expect(notesIn(to)).toEqual(['ack bed 3', 'ack bed 7']);
     expect(readFileSync(join(to, 'shell.json'), 'utf8')).toBe('{"closeToTray":false}');
@@ -176,6 +177,7 @@ describe('adoptLegacyData', () => {
       copied: [],
       skipped: [],
       warning: null,
+      failedFrom: null,
     });
     const chromiumOnly = temp();
     mkdirSync(join(chromiumOnly, 'Local Storage'));
@@ -212,7 +214,12 @@ describe('adoptLegacyData', () => {
     const cut = adoptLegacyData({ from, to, fs: failing });
     expect(cut.adoptedFrom).toBeNull();
     expect(cut.warning).toContain('ENOSPC');
+    // the station runs on the earlier folder meanwhile: an empty database in `to` would hide its
+    // acknowledgements and stop the retry
+    expect(cut.failedFrom).toBe(from);
     expect(fs.existsSync(join(to, 'station.sqlite'))).toBe(false);
+    // no -wal of the earlier database left to meet another database in `to`
+    expect(fs.existsSync(join(to, 'station.sqlite-wal'))).toBe(false);
     expect(readdirSync(to).some((f) => f.endsWith('.adopting'))).toBe(false);
 
     const retry = adoptLegacyData({ from, to });

@@ -122,6 +122,11 @@ export interface AdoptResult {
   skipped: string[];
   /** for the log: both folders hold data, or the copy failed; the earlier folder is left as it was */
   warning: string | null;
+  /**
+   * the copy from this folder failed: the station must run on it for now (its acknowledgements are
+   * there; an empty database in `to` would hide them and stop the next start's retry)
+   */
+  failedFrom: string | null;
 }
 
 /**
@@ -141,7 +146,7 @@ export function adoptLegacyData(opts: {
 }): AdoptResult {
   const fs = opts.fs ?? nodeFs;
   const to = opts.to;
-  const result: AdoptResult = { adoptedFrom: null, copied: [], skipped: [], warning: null };
+  const result: AdoptResult = { adoptedFrom: null, copied: [], skipped: [], warning: null, failedFrom: null };
   const isFile = (p: string): boolean => {
     try {
       return fs.statSync(p).isFile();
@@ -201,8 +206,14 @@ export function adoptLegacyData(opts: {
     result.adoptedFrom = result.copied.length > 0 ? from : null;
   } catch (err) {
     for (const tmp of temps) fs.rmSync(tmp, { force: true });
-    result.warning = `Could not copy the station data from ${from} to ${to} (${(err as Error).message}); ${from} is unchanged and the copy is tried again at the next start.`;
+    // a -wal/-shm renamed in before the failure must not meet a later, different database in `to`
+    if (!result.copied.includes('station.sqlite')) {
+      for (const name of DATABASE_FILES)
+        if (result.copied.includes(name)) fs.rmSync(join(to, name), { force: true });
+    }
+    result.warning = `Could not copy the station data from ${from} to ${to} (${(err as Error).message}); the station runs on ${from} for now, and the copy is tried again at the next start.`;
     result.adoptedFrom = null;
+    result.failedFrom = from;
   }
   return result;
 }

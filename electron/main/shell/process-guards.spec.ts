@@ -54,6 +54,16 @@ describe('installProcessGuards', () => {
     expect(t.relaunch).toHaveBeenCalledWith(['.', `${RESTART_ARG}${now - 1000},${now}`]);
   });
 
+  it('a failure to announce never stops the relaunch', () => {
+    const t = setup();
+    t.announce.mockImplementation(() => {
+      throw new Error('tray gone');
+    });
+    t.proc.emit('uncaughtException', new Error('boom'), 'uncaughtException');
+    expect(t.relaunch).toHaveBeenCalledTimes(1);
+    expect(logs.join('\n')).toMatch(/could not announce the error: Error: tray gone/);
+  });
+
   it('an unhandled rejection is logged and counted; the station goes on', () => {
     const t = setup();
     t.proc.emit('unhandledRejection', new Error('lost promise'));

@@ -13,7 +13,10 @@ export const RESTART_ARG = '--nurse-station-restarts=';
 export interface ProcessGuardDeps {
   /** tell the ward now (native notification, tray): the station is about to restart or stop */
   announce: (title: string, body: string) => void;
-  /** start a new instance with these extra arguments, then exit this one */
+  /**
+   * start a new instance with these extra arguments, then exit this one (after a bounded attempt to
+   * close the station, so queued acknowledgements are flushed and the database is closed)
+   */
   relaunch: (args: string[]) => void;
   /** the station cannot recover: show a dialog that waits for a person, then exit */
   stop: (title: string, body: string) => void;
@@ -48,30 +51,35 @@ export function installProcessGuards(deps: ProcessGuardDeps): ProcessGuards {
   let rejections = 0;
   let handling = false;
 
+  const announce = (title: string, body: string): void => {
+    // telling the ward must never stop the restart or the stop that follows
+    try {
+      deps.announce(title, body);
+    } catch (inner) {
+      logger.error(`shell: could not announce the error: ${describe(inner)}`);
+    }
+  };
+
   const onException = (err: Error, origin: string): void => {
     logger.error(`shell: uncaught exception (${origin}): ${describe(err)}`);
-    if (handling) return; // a second error while restarting: the first one decides
+    if (handling) return; // a second error while restarting: the first one's restart or stop goes on
     handling = true;
     const t = now();
     const recent = [...restarts.filter((r) => t - r < CRASH_WINDOW_MS), t];
-    try {
-      if (recent.length > MAX_RESTARTS) {
-        const body =
-          `Nurse Station failed ${recent.length} times in ${CRASH_WINDOW_MS / 60_000} minutes and has stopped. ` +
-          'This station is NOT monitoring: watch the patients at the bedside and call IT now.';
-        deps.announce('Nurse Station has stopped', body);
-        deps.stop('Nurse Station has stopped', `${body}\n\nThe log folder holds the details for IT.`);
-        return;
-      }
-      deps.announce(
-        'Nurse Station is restarting',
-        'An internal error stopped the station; it restarts by itself in a few seconds. Check that it is back.',
-      );
-      const kept = argv.slice(1).filter((a) => !a.startsWith(RESTART_ARG));
-      deps.relaunch([...kept, `${RESTART_ARG}${recent.join(',')}`]);
-    } catch (inner) {
-      logger.error(`shell: could not restart after the error: ${describe(inner)}`);
+    if (recent.length > MAX_RESTARTS) {
+      const body =
+        `Nurse Station failed ${recent.length} times in ${CRASH_WINDOW_MS / 60_000} minutes and has stopped. ` +
+        'This station is NOT monitoring: watch the patients at the bedside and call IT now.';
+      announce('Nurse Station has stopped', body);
+      deps.stop('Nurse Station has stopped', `${body}\n\nThe log folder holds the details for IT.`);
+      return;
     }
+    announce(
+      'Nurse Station is restarting',
+      'An internal error stopped the station; it restarts by itself in a few seconds. Check that it is back.',
+    );
+    const kept = argv.slice(1).filter((a) => !a.startsWith(RESTART_ARG));
+    deps.relaunch([...kept, `${RESTART_ARG}${recent.join(',')}`]);
   };
   const onRejection = (reason: unknown): void => {
     rejections++;
