@@ -170,6 +170,10 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
   }
 
   await app.whenReady();
+  // asked of the session bus while the host starts, not after it (never rejects)
+  const traySupportProbe = (
+    opts.traySupport ?? (() => detectTraySupport({ platform: process.platform, env }))
+  )();
   ready = true;
 
   // The station's data: per machine on an installed Windows station, else per user (data-dir.ts);
@@ -310,9 +314,7 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
     },
   });
 
-  const traySupport = await (
-    opts.traySupport ?? (() => detectTraySupport({ platform: process.platform, env }))
-  )();
+  const traySupport = await traySupportProbe;
   if (!traySupport.shows)
     logger.warn(`shell: no visible tray (${traySupport.why}); closing the window will not hide it`);
   try {
