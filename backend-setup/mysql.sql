@@ -1,9 +1,10 @@
 -- Nurse Station: the alert store (MySQL 8.0+ or MariaDB 10.6+), InnoDB, utf8mb4.
 --
 -- Idempotent: every table is CREATE TABLE IF NOT EXISTS and every trigger is dropped and re-created, so
--- running this file again is safe. It never alters an existing table: if an older `alerts` table (for
--- instance the health_care demo's) is already there, the setup command reports the missing columns
--- instead of silently running against it.
+-- running this file again is safe. It alters an existing table in one place only: the audit chain's
+-- columns are added to an `alert_events` of an earlier setup of this file (see below). If an older
+-- `alerts` table (for instance the health_care demo's) is already there, the setup command reports the
+-- missing columns instead of silently running against it.
 --
 -- Statement separator: a semicolon at the END OF A LINE. No statement has such a semicolon inside it
 -- and no comment line ends with one, so splitting the text on /;[ \t]*\r?\n/ (or simply ";\n") and
@@ -14,7 +15,8 @@
 -- converted through the session time zone. The app's sessions run with time_zone '+00:00'.
 --
 -- The app's account needs only SELECT, INSERT, UPDATE on alerts, SELECT, INSERT on alert_events (the
--- audit is append-only) and SELECT on alert_counts_hourly, alert_patients and nurse_station_schema. RisingWave's sink account
+-- audit is append-only), SELECT, INSERT, UPDATE on audit_chain_heads and nurse_roster, and SELECT on
+-- alert_counts_hourly, alert_patients and nurse_station_schema. RisingWave's sink account
 -- needs SELECT, INSERT, UPDATE on alerts (triggers run with their definer's rights). Creating the
 -- triggers needs the TRIGGER privilege and, where binary logging is on, SUPER or
 -- log_bin_trust_function_creators = 1.
@@ -112,11 +114,69 @@ CREATE TABLE IF NOT EXISTS alert_events (
   event_time  DATETIME(3)  NOT NULL COMMENT 'UTC: when the nurse acted (may precede recorded_at for queued acks)',
   recorded_at DATETIME(3)  NOT NULL COMMENT 'UTC: when the store wrote this row',
   message     VARCHAR(255) NULL COMMENT 'what the station was told, e.g. who handled it first',
+  -- The hash chain (electron/main/core/audit-chain.ts): each row the app writes carries the hash of the
+  -- app's row before it, so an edited, removed or inserted row is found by `nurse-station audit verify`.
+  -- NULL in rows written before the chain, and in rows written by the trigger below for a status changed
+  -- outside Nurse Station. Last in the table, as the migration below adds them to an older table.
+  nurse_id    VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL COMMENT 'roster identifier of the nurse',
+  prev_hash   CHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NULL COMMENT 'row_hash of the previous chained row',
+  row_hash    CHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NULL COMMENT 'sha256(prev_hash, this row), hex',
   PRIMARY KEY (event_id),
   -- An alert's audit trail, in order.
   KEY ix_alert_events_alert (alert_id, event_time)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
   COMMENT = 'Append-only audit of every acknowledgement attempt';
+
+-- An alert_events of an earlier setup lacks the chain's columns: add those missing. MySQL has no ADD
+-- COLUMN IF NOT EXISTS (MariaDB's is not MySQL's), so the statement is built from information_schema and
+-- run as a prepared statement; with nothing missing it is DO 0. Adding NULL columns at the end of the
+-- table is instant on MySQL 8 and MariaDB 10.4+. Existing rows keep NULL: they predate the chain.
+SET @ns_chain_columns = (SELECT CONCAT_WS(', ',
+    IF(SUM(COLUMN_NAME = 'nurse_id') = 0,
+       'ADD COLUMN nurse_id VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL', NULL),
+    IF(SUM(COLUMN_NAME = 'prev_hash') = 0,
+       'ADD COLUMN prev_hash CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL', NULL),
+    IF(SUM(COLUMN_NAME = 'row_hash') = 0,
+       'ADD COLUMN row_hash CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL', NULL))
+  FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alert_events');
+
+SET @ns_chain_migration = IF(@ns_chain_columns = '', 'DO 0', CONCAT('ALTER TABLE alert_events ', @ns_chain_columns));
+
+PREPARE ns_chain_migration FROM @ns_chain_migration;
+
+EXECUTE ns_chain_migration;
+
+DEALLOCATE PREPARE ns_chain_migration;
+
+-- The head of each hash chain: the last chained row (seq = its event_id) and its hash. A station writing
+-- an audit row locks this row (SELECT ... FOR UPDATE) in the transaction of its INSERT, so stations
+-- writing at once are put in one order and the chain never forks. The verifier compares it with the
+-- last row, so removing the newest rows shows too. seq 0 and 64 zeros: nothing chained yet.
+CREATE TABLE IF NOT EXISTS audit_chain_heads (
+  chain_name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  seq        BIGINT       NOT NULL,
+  head_hash  CHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  PRIMARY KEY (chain_name)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
+  COMMENT = 'Last row of each audit hash chain (written with the row, in its transaction)';
+
+INSERT IGNORE INTO audit_chain_heads (chain_name, seq, head_hash) VALUES ('alert_events', 0, REPEAT('0', 64));
+
+-- The ward's roster in connected mode: who may sign in at the stations, and as what. Shared by every
+-- station of the hospital, written by a charge nurse (Settings, Roster) or by IT (`nurse-station roster
+-- set`). The identifier is what the nurse types or her badge reader sends, compared byte for byte
+-- (utf8mb4_bin). The PIN is kept only as its slow salted hash (scrypt, electron/main/core/pin-hash.ts).
+-- Members are deactivated, never deleted: the audit keeps naming them.
+CREATE TABLE IF NOT EXISTS nurse_roster (
+  nurse_id     VARCHAR(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  display_name VARCHAR(80)  NOT NULL COMMENT 'the name the audit records',
+  role         ENUM('nurse', 'charge') NOT NULL COMMENT 'charge: may also change thresholds, the roster and settings',
+  active       TINYINT(1)   NOT NULL DEFAULT 1 COMMENT '0: may no longer sign in',
+  pin_hash     VARCHAR(255) NOT NULL COMMENT 'slow salted hash of the PIN, never the PIN',
+  updated_at   DATETIME(3)  NOT NULL COMMENT 'UTC: last change',
+  PRIMARY KEY (nurse_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
+  COMMENT = 'Who may sign in at the stations (connected mode)';
 
 -- Triggers are replaced with the tables locked, so no statement runs between a DROP TRIGGER and its
 -- CREATE TRIGGER: an acknowledgement applied in that instant would have no audit row. (The setup runs
@@ -176,10 +236,12 @@ CREATE TRIGGER alerts_count_delete AFTER DELETE ON alerts FOR EACH ROW
    WHERE hour_start = DATE_FORMAT(OLD.alert_time, '%Y-%m-%d %H:00:00')
      AND alert_level = OLD.alert_level AND status = OLD.status;
 
--- Every change of an alert's status writes its audit row, in the same statement as the change: a
--- station's acknowledgement is then one conditional UPDATE, one round trip to the server
--- (docs/performance.md, "Acknowledgement"). The app's transitions always set a new handle_time (the
--- nurse's action), and the row names that nurse, station and note. A status changed without it (an
+-- Every change of an alert's status has its audit row, in the same transaction as the change. This app
+-- writes its own rows, hash-chained, and says so to the trigger with the session variable
+-- @nurse_station_audit_chained = 1 (set on each of its connections): the trigger then writes nothing for
+-- its transitions. A station of an earlier version (schema version 2) does not set it: the trigger writes
+-- its row, as before, unchained. The app's transitions always set a new handle_time (the nurse's
+-- action), and the row names that nurse, station and note. A status changed without it (an
 -- administrator's UPDATE) is recorded under the database account that made it, at the time it was made,
 -- with a message saying so; a status moved back to pending is not an acknowledgement and is not recorded.
 -- Attempts that change nothing (a conflict, an alert not in the store yet) are written by the app.
@@ -194,7 +256,8 @@ CREATE TRIGGER alerts_audit_transition AFTER UPDATE ON alerts FOR EACH ROW
       IF(by_app, NULL, 'status changed outside Nurse Station')
     FROM (SELECT NEW.handle_by IS NOT NULL AND NEW.handle_station IS NOT NULL AND NEW.handle_time IS NOT NULL
                  AND NOT (NEW.handle_time <=> OLD.handle_time) AS by_app) w
-   WHERE NEW.status <> OLD.status AND NEW.status IN ('confirmed', 'resolved');
+   WHERE NEW.status <> OLD.status AND NEW.status IN ('confirmed', 'resolved')
+     AND NOT (by_app AND @nurse_station_audit_chained <=> 1);
 
 UNLOCK TABLES;
 
@@ -210,5 +273,5 @@ CREATE TABLE IF NOT EXISTS nurse_station_schema (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci
   COMMENT = 'The schema version of this file (one row)';
 
-INSERT INTO nurse_station_schema (id, version, applied_at) VALUES (1, 2, UTC_TIMESTAMP(3))
-  ON DUPLICATE KEY UPDATE version = 2, applied_at = UTC_TIMESTAMP(3);
+INSERT INTO nurse_station_schema (id, version, applied_at) VALUES (1, 3, UTC_TIMESTAMP(3))
+  ON DUPLICATE KEY UPDATE version = 3, applied_at = UTC_TIMESTAMP(3);

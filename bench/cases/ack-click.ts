@@ -10,13 +10,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import type { Page } from 'playwright-core';
+import { DEMO_NURSE } from '../../tests/support/nurses';
 import { freePorts } from '../../tests/support/private-servers';
 import { atMost, type BenchCase } from '../report';
 import { formatMs, roundSummary, summarize } from '../stats';
 import { ROOT, ensureBuilt, launchChromium, newPage } from '../support/web-shell';
 
 const P99_TARGET = 50;
-const NURSE = 'Bench Nurse';
+/** a nurse of the ward's roster: the connected station seeds the demo roster's members into MySQL */
+const NURSE = DEMO_NURSE.name;
 
 export async function startConnectedStation(log: (m: string) => void) {
   const [port, control] = await freePorts(2);
@@ -120,7 +122,8 @@ export const TRACK_SOCKETS = `(() => {
 export async function signIn(page: Page): Promise<void> {
   const dialog = page.getByTestId('sign-in-dialog');
   if (!(await dialog.isVisible())) await page.getByTestId('sign-in-button').click();
-  await page.getByTestId('nurse-name-input').fill(NURSE);
+  await page.getByTestId('sign-in-id').fill(DEMO_NURSE.nurseId);
+  await page.getByTestId('sign-in-pin').fill(DEMO_NURSE.pin);
   await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('nurse-name').filter({ hasText: NURSE }).waitFor();
 }

@@ -18,6 +18,10 @@ import {
   idleVitalsSource,
   tempDir,
 } from '../support/station';
+import { callAs } from '../../tests/support/nurses';
+
+/** the nurse signed in at the bench's station (sessions are the host's; a core is asked as her) */
+const BENCH_NURSE = callAs('Bench Nurse', { role: 'nurse', peer: 'bench' });
 
 const P99_TARGET = 50;
 
@@ -73,13 +77,12 @@ async function ackRun(
   await core.start();
   const coreStartMs = performance.now() - s0;
   const pendingLoaded = core.unreadCount();
-  await core.handlers['session:sign-in']({ nurse: 'Bench Nurse' });
   const confirm: number[] = [];
   const resolve: number[] = [];
   // two untimed acknowledgements warm the prepared statements and pools
   const [w1, w2, ...timed] = ids;
   for (const id of [w1, w2]) {
-    if (id) await core.handlers['alerts:acknowledge']({ alertId: id, action: 'resolve' });
+    if (id) await core.handlers['alerts:acknowledge']({ alertId: id, action: 'resolve' }, BENCH_NURSE);
   }
   appendMs.length = 0;
   transitionMs.length = 0;
@@ -89,11 +92,14 @@ async function ackRun(
       ['resolve', resolve],
     ] as const) {
       const t = performance.now();
-      const r = await core.handlers['alerts:acknowledge']({
-        alertId,
-        action,
-        note: action === 'resolve' ? 'bench' : undefined,
-      });
+      const r = await core.handlers['alerts:acknowledge'](
+        {
+          alertId,
+          action,
+          note: action === 'resolve' ? 'bench' : undefined,
+        },
+        BENCH_NURSE,
+      );
       out.push(performance.now() - t);
       if (!r.synced) throw new Error(`acknowledgement of ${alertId} was not synced`);
     }

@@ -19,6 +19,7 @@ import {
   connectedBenchCore,
   tempDir,
 } from '../support/station';
+import { NOBODY } from '../../tests/support/nurses';
 
 function bed(i: number, now: number): BedSnapshot {
   const patientId = 'P' + String(i + 1).padStart(3, '0');
@@ -85,7 +86,7 @@ async function measure(
   }
   const opts = { minRuns: 5, maxRuns: quick ? 20 : 50, budgetMs: quick ? 2000 : 5000 };
   const update = await timeRepeated(async () => vitals.pushBeds(snapshots), opts);
-  const request = await timeRepeated(() => core.handlers['ward:beds']({}), opts);
+  const request = await timeRepeated(() => core.handlers['ward:beds']({}, NOBODY), opts);
   await core.stop();
   await alerts.close();
   db.close();

@@ -14,6 +14,7 @@ import { atMost, type BenchCase, type ResultRow } from '../report';
 import { formatMB, formatMs, roundSummary, summarize } from '../stats';
 import { RecordingNotifier, serializeEvents, simulatorStation, tempDir } from '../support/station';
 import { ensureBuilt, startShell } from '../support/web-shell';
+import { NOBODY } from '../../tests/support/nurses';
 
 const TARGET_BYTES = 300e6;
 const T0 = Date.UTC(2026, 10, 24, 0, 0, 0);
@@ -84,7 +85,7 @@ async function runDay(beds: number, hours: number, log: (m: string) => void) {
   const wardBedsMs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await station.core.handlers['ward:beds']({});
+    await station.core.handlers['ward:beds']({}, NOBODY);
     wardBedsMs.push(performance.now() - t);
   }
   gc();

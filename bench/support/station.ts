@@ -47,6 +47,7 @@ export function defaultSettingsPort(notifications?: NotificationPolicySettings):
     updateNotifications: refuse,
     ackRetentionDays: () => DEFAULT_SETTINGS.ackRetentionDays,
     updateRetention: refuse,
+    updateSignIn: refuse,
   };
 }
 
@@ -98,6 +99,7 @@ export function simulatorStation(opts: {
       version: 'bench',
       wardTimeZone: BENCH_TIME_ZONE,
       shell: 'web',
+      demoRoster: null,
     },
     recordFeedInStore: true,
     newId: randomUUID,
@@ -139,6 +141,7 @@ export function connectedBenchCore(ports: {
       version: 'bench',
       wardTimeZone: BENCH_TIME_ZONE,
       shell: 'web',
+      demoRoster: null,
     },
     recordFeedInStore: false,
   });

@@ -150,7 +150,10 @@ export interface AckRecord {
   ackId: string;
   alertId: string;
   action: AckAction;
+  /** the name recorded at the time (the roster's name of the nurse signed in) */
   nurse: string;
+  /** the roster identifier of who acknowledged; null on records made before sign-in had identifiers */
+  nurseId: string | null;
   stationId: string;
   note: string | null;
   ackTime: number;

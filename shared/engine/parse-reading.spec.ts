@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatWardTime, MAX_MESSAGE_CHARS, parseReading, toDemoJson } from './parse-reading';
 import type { ParseResult } from './parse-reading';
+import { buildIdentifierRule } from '../domain/identifiers';
 import { demoSamplePath } from '../../tests/support/demo-sample';
+import { HOSTILE_IDS } from '../../tests/support/hostile-ids';
 
 const BERLIN = { timeZone: 'Europe/Berlin' };
 const UTC = { timeZone: 'UTC' };
@@ -279,6 +281,66 @@ describe('parseReading: rejections, each with a reason', () => {
     expect(parseReading(bare, UTC).ok).toBe(true);
     // inherited fields do not count
     expect(reason(parseReading(Object.create(base), UTC))).toBe('patient_id is missing');
+  });
+});
+
+describe('parseReading: identifiers that could spoof a patient (issue #18)', () => {
+  for (const [name, value] of HOSTILE_IDS) {
+    it(`rejects a patient_id or device_id with ${name}, with a reason that shows it escaped`, () => {
+      for (const key of ['patient_id', 'device_id'] as const) {
+        const line = JSON.stringify({ ...base, [key]: value });
+        for (const input of [line, { ...base, [key]: value }]) {
+          const r = parseReading(input, UTC);
+          expect(r.ok).toBe(false);
+          if (r.ok) continue;
+          expect(r.reason.startsWith(key + ' ')).toBe(true);
+          // printable ASCII only (and the two typographic characters of the texts): never a raw bidi
+          // or zero-width character, never a NUL
+          expect(r.reason).toMatch(/^[\x20-\x7e–…]*$/);
+          // the refused id is never named as the message's patient or device
+          expect(key === 'patient_id' ? r.patientId : r.deviceId).toBeNull();
+          expect(key === 'patient_id' ? r.deviceId : r.patientId).toBe(
+            key === 'patient_id' ? 'D003' : 'P001',
+          );
+        }
+      }
+    });
+  }
+
+  it('says what is wrong with the RLO id and the HTML id', () => {
+    expect(reason(parseReading({ ...base, patient_id: 'P\u202E1gnp.exe' }, UTC))).toBe(
+      'patient_id contains a bidirectional control character U+202E (got "P\\u{202E}1gnp.exe")',
+    );
+    expect(reason(parseReading({ ...base, device_id: '<img src=x onerror=alert(1)>' }, UTC))).toBe(
+      'device_id must be 1–64 letters, digits or _ . : - (got "<img src=x onerror=alert(1)>")',
+    );
+    // a NUL in JSON text, as a device would send it
+    expect(reason(parseReading('{"patient_id": "P001\\u0000", "device_id": "D1"}', UTC))).toBe(
+      'patient_id contains a control character U+0000 (got "P001\\u{0000}")',
+    );
+  });
+
+  it("follows a hospital's identifier pattern, and still refuses bidi characters under it", () => {
+    const identifiers = buildIdentifierRule('^(?:MRN[0-9]{6}|D[0-9]{3})$');
+    const mrn = { ...base, patient_id: 'MRN123456', device_id: 'D003' };
+    expect(ok(parseReading(mrn, { ...UTC, identifiers })).patientId).toBe('MRN123456');
+    expect(reason(parseReading(base, { ...UTC, identifiers }))).toBe(
+      'patient_id does not match the hospital\'s identifier pattern "^(?:MRN[0-9]{6}|D[0-9]{3})$" (got "P001")',
+    );
+    const permissive = buildIdentifierRule('.+');
+    expect(
+      ok(parseReading({ ...base, patient_id: 'Bett 4 / Zimmer 12' }, { ...UTC, identifiers: permissive }))
+        .patientId,
+    ).toBe('Bett 4 / Zimmer 12');
+    for (const [, value] of HOSTILE_IDS.filter(([, , problem]) => problem !== 'pattern')) {
+      expect(parseReading({ ...mrn, patient_id: value }, { ...UTC, identifiers: permissive }).ok).toBe(false);
+    }
+  });
+
+  it('shows other refused strings escaped too (a measure_time with a bidi override)', () => {
+    expect(reason(parseReading({ ...base, measure_time: '2026-11-20\u202E 08:00' }, UTC))).toMatch(
+      /\(got "2026-11-20\\u\{202E\} 08:00"\)$/,
+    );
   });
 });
 

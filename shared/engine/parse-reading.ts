@@ -4,7 +4,8 @@
 // Accepted: the demo's JSON exactly —
 //   {"patient_id": "P001", "device_id": "D003", "measure_time": "2026-11-20 08:00:00.130",
 //    "heart_rate": 97, "blood_oxygen": 96.56, "blood_glucose": 5.09}
-// - ids: strings of 1–64 letters, digits, _ . : -
+// - ids: strings of 1–64 letters, digits, _ . : - (or the hospital's pattern: shared/domain/identifiers.ts,
+//   which refuses control, bidi and invisible characters and more than 64 characters whatever the pattern)
 // - measure_time: `YYYY-MM-DD HH:MM:SS[.f…]` in the ward's time zone, or ISO-8601 with an offset
 //   (`2026-11-20T07:00:00.130Z`, `…+01:00`); 1–6 fraction digits, truncated to milliseconds.
 // - vitals: JSON numbers. Numeric strings ("97") are REFUSED: a device that sends them is misconfigured,
@@ -12,6 +13,7 @@
 // - extra fields are ignored.
 // SQL twin: the source `vital_signs` and view `vital_readings` in backend-setup/risingwave.sql apply the
 // same checks; a message either engine rejects produces no reading, no alert and no trend point.
+import { DEFAULT_IDENTIFIER_RULE, displaySafe, type IdentifierRule } from '../domain/identifiers';
 import type { Reading } from '../domain/types';
 import { formatWardTime, isValidTimeZone, utcFromFields, wardLocalToEpoch } from './time-zone';
 
@@ -26,6 +28,8 @@ export interface ParseOptions {
   timeZone: string;
   /** When given, readings more than 1 day after this instant (epoch ms) are rejected. */
   now?: number;
+  /** which patient_id and device_id are accepted; default the station's conservative alphabet */
+  identifiers?: IdentifierRule;
 }
 
 /** Messages longer than this (in UTF-16 units) are rejected before JSON.parse. */
@@ -39,7 +43,6 @@ export const LIMITS = {
   bloodGlucose: { min: 0, max: 60 },
 } as const;
 
-const ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|([+-])(\d{2}):(\d{2}))$/;
 
@@ -50,10 +53,8 @@ class Reject {
 /** A short, safe rendering of a bad value for a reason text. */
 function show(v: unknown): string {
   try {
-    if (typeof v === 'string') {
-      const s = v.length > 40 ? v.slice(0, 40) + '…' : v;
-      return JSON.stringify(s);
-    }
+    // escaped: a reason is shown to the nurse, and a raw U+202E in it would reorder the text around it
+    if (typeof v === 'string') return displaySafe(v);
     if (typeof v === 'number') return String(v);
     if (v === null) return 'null';
     if (Array.isArray(v)) return 'an array';
@@ -73,14 +74,11 @@ function own(o: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
 
-function readId(o: Record<string, unknown>, key: string): string {
+function readId(o: Record<string, unknown>, key: 'patient_id' | 'device_id', rule: IdentifierRule): string {
   const v = own(o, key);
-  if (v === undefined) throw new Reject(key + ' is missing');
-  if (typeof v !== 'string') throw new Reject(key + ' must be a string (got ' + show(v) + ')');
-  if (!ID_RE.test(v)) {
-    throw new Reject(key + ' must be 1–64 letters, digits or _ . : - (got ' + show(v) + ')');
-  }
-  return v;
+  const reason = rule.check(key, v);
+  if (reason !== null) throw new Reject(reason);
+  return v as string;
 }
 
 function readNumber(
@@ -182,10 +180,10 @@ function readMeasureTime(o: Record<string, unknown>, opts: ParseOptions): number
   return t;
 }
 
-function idOrNull(o: Record<string, unknown>, key: string): string | null {
+function idOrNull(o: Record<string, unknown>, key: string, rule: IdentifierRule): string | null {
   try {
     const v = own(o, key);
-    return typeof v === 'string' && ID_RE.test(v) ? v : null;
+    return rule.accepts(v) ? v : null;
   } catch {
     return null;
   }
@@ -194,26 +192,31 @@ function idOrNull(o: Record<string, unknown>, key: string): string | null {
 /** Parses and validates one message. Never throws. */
 export function parseReading(input: string | unknown, opts: ParseOptions): ParseResult {
   let obj: unknown = input;
+  const rule = opts.identifiers ?? DEFAULT_IDENTIFIER_RULE;
   try {
     if (typeof input === 'string') {
       if (input.length > MAX_MESSAGE_CHARS) {
-        return fail('message is too large (' + input.length + ' characters; the limit is 64 KiB)', null);
+        return fail(
+          'message is too large (' + input.length + ' characters; the limit is 64 KiB)',
+          null,
+          rule,
+        );
       }
       try {
         obj = JSON.parse(input);
       } catch {
-        return fail('malformed JSON: the message is not a valid JSON document', null);
+        return fail('malformed JSON: the message is not a valid JSON document', null, rule);
       }
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      return fail('message must be a JSON object (got ' + typeName(obj) + ')', null);
+      return fail('message must be a JSON object (got ' + typeName(obj) + ')', null, rule);
     }
     const o = obj as Record<string, unknown>;
     try {
       if (!isValidTimeZone(opts.timeZone))
         throw new Reject('the ward time zone ' + show(opts.timeZone) + ' is unknown');
-      const patientId = readId(o, 'patient_id');
-      const deviceId = readId(o, 'device_id');
+      const patientId = readId(o, 'patient_id', rule);
+      const deviceId = readId(o, 'device_id', rule);
       const measureTime = readMeasureTime(o, opts);
       const heartRate = readNumber(o, 'heart_rate', ' bpm', LIMITS.heartRate.min, LIMITS.heartRate.max, true);
       const bloodOxygen = readNumber(
@@ -237,20 +240,21 @@ export function parseReading(input: string | unknown, opts: ParseOptions): Parse
         reading: { patientId, deviceId, measureTime, heartRate, bloodOxygen, bloodGlucose },
       };
     } catch (e) {
-      if (e instanceof Reject) return fail(e.reason, o);
-      return fail('message could not be read', o);
+      if (e instanceof Reject) return fail(e.reason, o, rule);
+      return fail('message could not be read', o, rule);
     }
   } catch {
-    return fail('message could not be read', null);
+    return fail('message could not be read', null, rule);
   }
 }
 
-function fail(reason: string, o: Record<string, unknown> | null): ParseResult {
+/** The ids of a rejected message are named only when they pass the rule: a reject list shows them. */
+function fail(reason: string, o: Record<string, unknown> | null, rule: IdentifierRule): ParseResult {
   return {
     ok: false,
     reason,
-    deviceId: o ? idOrNull(o, 'device_id') : null,
-    patientId: o ? idOrNull(o, 'patient_id') : null,
+    deviceId: o ? idOrNull(o, 'device_id', rule) : null,
+    patientId: o ? idOrNull(o, 'patient_id', rule) : null,
   };
 }
 

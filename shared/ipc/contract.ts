@@ -1,6 +1,7 @@
 // The one IPC contract between the renderer and the station core, implemented by the Electron
 // preload and by the web shell alike. Every request is validated in main with these schemas.
 import { z } from 'zod';
+import { cleanFreeText, MAX_NOTE_CHARS, MAX_NOTE_INPUT_CHARS } from '../domain/free-text';
 import type {
   AckRecord,
   Alert,
@@ -19,7 +20,11 @@ const id = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
-const note = z.string().max(1000);
+const note = z
+  .string()
+  .max(MAX_NOTE_INPUT_CHARS)
+  .transform(cleanFreeText)
+  .pipe(z.string().max(MAX_NOTE_CHARS));
 const epochMs = z.number().int().min(0).max(8_640_000_000_000);
 const timeRange = z.enum(['1h', '6h', '12h', '24h', '7d']);
 const level = z.union([z.literal(1), z.literal(2)]);
@@ -31,6 +36,27 @@ const searchText = (max: number) =>
     .max(max)
     .regex(/^\P{Cc}*$/u, 'must not contain control characters');
 const nurseName = searchText(80).trim().min(1);
+/** A roster identifier (staff or badge number): the same conservative alphabet as every other id. */
+export const nurseIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : -');
+/**
+ * A PIN or a badge number as a badge reader types it: 4–128 characters, no control characters. Never
+ * logged, never stored: only its slow salted hash (electron/main/core/pin-hash.ts).
+ */
+export const pinSchema = z
+  .string()
+  .min(4, 'at least 4 characters')
+  .max(128)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+export const NURSE_ROLES = ['nurse', 'charge'] as const;
+/** 'charge': may also change thresholds, the roster, the ward's beds and the station settings, and read the audit */
+export type NurseRole = (typeof NURSE_ROLES)[number];
+const role = z.enum(NURSE_ROLES);
+export const AUDIT_KINDS = ['acknowledgement', 'thresholds', 'settings', 'access'] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 const finite = z.number().finite();
 export const thresholdLimitsSchema = z
@@ -183,9 +209,63 @@ export interface StationInfo {
   stationId: string;
   version: string;
   wardTimeZone: string;
-  /** the nurse signed in at this station, null when nobody is */
-  nurse: string | null;
+  /** the nurse signed in in this window or browser session (not the whole station); null when nobody is */
+  nurse: NurseSession | null;
   shell: 'electron' | 'web';
+  /** simulator mode ships a demo roster (published PINs): the sign-in dialog says so and shows them */
+  demoRoster: DemoRosterMember[] | null;
+}
+
+/** Who is signed in, in one window or browser session. */
+export interface NurseSession {
+  nurseId: string;
+  name: string;
+  role: NurseRole;
+  /** epoch ms (station clock) at which the session ends unless the nurse does something first */
+  idleEndsAt: number;
+  idleMinutes: number;
+}
+
+export interface DemoRosterMember {
+  nurseId: string;
+  name: string;
+  role: NurseRole;
+  /** published: a demo roster is not a secret */
+  pin: string;
+}
+
+/** A roster entry as the charge nurse sees it: never the PIN or its hash. */
+export interface RosterMember {
+  nurseId: string;
+  name: string;
+  role: NurseRole;
+  active: boolean;
+  updatedAt: number;
+}
+
+/** One row of the audit (Audit screen), whatever table it comes from. */
+export interface AuditEntry {
+  kind: AuditKind;
+  /** the row's sequence number in its own table (its place in the hash chain) */
+  seq: number;
+  at: number;
+  /** roster identifier; null on rows written before sign-in had identifiers */
+  nurseId: string | null;
+  /** the name recorded (the roster's name at the time); '' when nobody was signed in */
+  nurse: string;
+  stationId: string;
+  /**
+   * acknowledgement: 'confirm' | 'resolve'; thresholds: 'update'; settings: the section and outcome
+   * ('connection requested'); access: 'sign-in' | 'sign-in-refused' | 'locked-out' | 'sign-out' |
+   * 'idle-timeout' | 'screen-locked' | 'roster-saved' | 'forbidden'
+   */
+  action: string;
+  /** the patient, alert or roster member concerned; null when none */
+  subject: string | null;
+  /** one line for the nurse: what changed, or why it was refused */
+  detail: string;
+  /** this row's hash in its table's chain (hex) */
+  hash: string;
 }
 
 /** Settings → About: what IT asks for on the phone. Paths and versions only, never a secret. */
@@ -216,7 +296,16 @@ export interface SettingsView {
   /** where the password is kept: 'safeStorage', or a plain statement of why it is not encrypted */
   secretStorage: { encrypted: boolean; message: string };
   ackRetentionDays: number;
+  signIn: SignInSettings;
 }
+
+export const signInSettingsSchema = z
+  .object({
+    /** a signed-in nurse who does nothing for this long is signed out (default 10) */
+    idleMinutes: z.number().int().min(1).max(240),
+  })
+  .strict();
+export type SignInSettings = z.infer<typeof signInSettingsSchema>;
 
 export interface AlertDetail {
   alert: Alert;
@@ -247,8 +336,24 @@ const empty = z.object({}).strict();
 export const requestSchemas = {
   'station:info': empty,
   'app:about': empty,
-  'session:sign-in': z.object({ nurse: nurseName }).strict(),
+  'session:sign-in': z.object({ nurseId: nurseIdSchema, pin: pinSchema }).strict(),
   'session:sign-out': empty,
+  /** the nurse touched the screen: keeps the session from ending for idleness (the renderer throttles it) */
+  'session:activity': empty,
+  'roster:list': empty,
+  /** a new member needs a PIN; an existing one keeps theirs when `pin` is omitted */
+  'roster:save': z
+    .object({ nurseId: nurseIdSchema, name: nurseName, role, active: z.boolean(), pin: pinSchema.optional() })
+    .strict(),
+  'audit:list': z
+    .object({
+      kind: z.enum(AUDIT_KINDS).optional(),
+      nurseId: searchText(64).optional(),
+      from: epochMs.optional(),
+      to: epochMs.optional(),
+      limit: z.number().int().min(1).max(5000),
+    })
+    .strict(),
   'ward:beds': empty,
   /** the ward's bed list as configured in the backend (Settings), not the live tiles */
   'ward:beds-config': empty,
@@ -286,6 +391,7 @@ export const requestSchemas = {
   'settings:update-connection': connectionSettingsSchema,
   'settings:update-notifications': notificationPolicySchema,
   'settings:update-retention': z.object({ ackRetentionDays: z.number().int().min(1).max(3650) }).strict(),
+  'settings:update-sign-in': signInSettingsSchema,
 } as const;
 
 export interface ResponseMap {
@@ -293,6 +399,10 @@ export interface ResponseMap {
   'app:about': AboutInfo;
   'session:sign-in': StationInfo;
   'session:sign-out': StationInfo;
+  'session:activity': StationInfo;
+  'roster:list': RosterMember[];
+  'roster:save': RosterMember[];
+  'audit:list': AuditEntry[];
   'ward:beds': BedSnapshot[];
   'ward:beds-config': WardBed[];
   'ward:assign-bed': WardBed[];
@@ -313,6 +423,7 @@ export interface ResponseMap {
   'settings:update-connection': SettingsView;
   'settings:update-notifications': SettingsView;
   'settings:update-retention': SettingsView;
+  'settings:update-sign-in': SettingsView;
 }
 
 export type Channel = keyof typeof requestSchemas;
@@ -336,6 +447,11 @@ export interface EventMap {
   'ui:focus-alert': { alertId: string };
   /** a notification the renderer should raise (web shell) or sound (both) */
   'notify:show': NotificationRequest;
+  /**
+   * Sign-ins changed for a reason every window shares (the screen was locked, the roster changed):
+   * each window asks `station:info` for its own session. Carries no names.
+   */
+  'session:changed': { reason: 'screen-locked' | 'roster-changed' | 'idle-timeout' };
 }
 export type EventName = keyof EventMap;
 export const EVENT_NAMES: readonly EventName[] = [
@@ -346,6 +462,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'rejects:changed',
   'ui:focus-alert',
   'notify:show',
+  'session:changed',
 ];
 
 export interface NotificationRequest {

@@ -48,13 +48,16 @@ for (const theme of ['dark', 'light'] as Theme[]) {
       await station.open('/#/settings');
       await expect(page.getByTestId('connection-form')).toBeVisible();
       await expect(page.getByTestId('secret-warning')).toBeVisible();
-      // settings changes need a signed-in nurse (#21): refused anonymously, saved once signed in
-      await expect(page.getByTestId('sign-in-button').or(page.getByTestId('sign-out-button'))).toBeVisible();
-      await station.signOut(); // the station is shared: an earlier test may have signed someone in
+      // station settings are the charge nurse's (#18): locked, with the reason, until she signs in
+      const retention = page.getByTestId('retention-form');
+      await expect(retention.getByTestId('charge-only')).toContainText('Charge nurse only');
+      await expect(page.getByTestId('retention-save')).toBeDisabled();
+      await station.signIn(); // a nurse: still locked
+      await expect(retention.getByTestId('charge-only')).toContainText('Li Na is signed in as a nurse');
+      await expect(page.getByTestId('retention-days')).toBeDisabled();
+      await station.signInAsCharge();
+      await expect(retention.getByTestId('charge-only')).toBeHidden();
       await page.getByTestId('retention-days').fill('14');
-      await page.getByTestId('retention-save').click();
-      await expect(page.getByTestId('retention-message')).toContainText(/Sign in before changing/);
-      await station.signIn('Li Na');
       await page.getByTestId('retention-save').click();
       await expect(page.getByTestId('retention-message')).toContainText(/saved/i);
       await page.getByTestId('retention-days').fill('0');
@@ -84,7 +87,7 @@ test('the threshold editor refuses limits that make no sense, and saves valid on
   await StationPage.prepare(page);
   const patient = new PatientPage(page);
   await patient.openPatient('P004');
-  await patient.signIn('Nurse Cy');
+  await patient.signInAsCharge(); // thresholds are the charge nurse's (#18)
   await patient.thresholdInput('heartRateMin').fill('130');
   await patient.thresholdInput('heartRateMax').fill('100');
   await patient.saveThresholds();

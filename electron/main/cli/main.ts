@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CliError, type CliIo } from './cli-io';
 import { REPLAY_HELP, replayCommand } from './replay';
+import { ROSTER_HELP, rosterCommand } from './roster';
 import { SIMULATE_HELP, simulateCommand } from './simulate';
 
 export const MAIN_HELP = `Usage: nurse-station <command> [options]
@@ -11,6 +12,7 @@ export const MAIN_HELP = `Usage: nurse-station <command> [options]
 Commands:
   replay FILE|-   run vital-sign readings (JSON lines) through the alert engine; alerts out
   simulate        simulate a ward of bedside devices; messages to stdout or Kafka
+  roster          list or set who may sign in (IT: the first charge nurse, a forgotten PIN)
 
 Run 'nurse-station <command> --help' for a command's options.
 `;
@@ -18,6 +20,7 @@ Run 'nurse-station <command> --help' for a command's options.
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; help: string }> = {
   replay: { run: replayCommand, help: REPLAY_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
+  roster: { run: rosterCommand, help: ROSTER_HELP },
 };
 
 /** Runs one command line; returns the exit status. Never throws. */

@@ -7,6 +7,7 @@ import type { SecretStore } from '../core/host-types';
 import {
   createSettingsStore,
   parseDatabaseUrl,
+  SettingsLoadError,
   SettingsSaveError,
   type SettingsStoreOptions,
 } from './settings-store';
@@ -120,7 +121,11 @@ describe('settings store', () => {
       },
       notifications: { enabled: true, sound: true, criticalRepeatMinutes: 5, coalesceMs: 3000 },
       ackRetentionDays: 30,
+      signIn: { idleMinutes: 10 },
+      identifierPattern: null,
     });
+    expect(store.view().signIn).toEqual({ idleMinutes: 10 });
+    expect(store.identifierRule()).toMatchObject({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', custom: false });
     expect(store.view().connection.risingwave.passwordSet).toBe(false);
     expect(() => statSync(file)).toThrow();
   });
@@ -739,6 +744,123 @@ describe('settings store', () => {
     store.setAckRetentionDays(61);
     expect(seen).toEqual(['ackRetentionDays:60', 'connection:60']);
     expect(store.ackRetentionDays()).toBe(61);
+  });
+
+  describe('sign-in', () => {
+    it('saves the idle time, keeps the other sections, tells the listeners and shows it in the view', async () => {
+      const store = await make(encryptingStore());
+      await store.updateConnection(connection());
+      const seen: string[] = [];
+      store.onChange((s, section) => seen.push(`${section}:${s.signIn.idleMinutes}`));
+      const view = store.updateSignIn({ idleMinutes: 25 });
+      expect(view.signIn).toEqual({ idleMinutes: 25 });
+      expect(seen).toEqual(['signIn:25']);
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      expect(saved.signIn).toEqual({ idleMinutes: 25 });
+      const again = await make(encryptingStore());
+      expect(again.get().signIn).toEqual({ idleMinutes: 25 });
+      expect(again.get().connection.mode).toBe('connected');
+      expect(again.get().connection.risingwave.password).toBe(RW_PW);
+      // other sections saved later keep it
+      again.setAckRetentionDays(45);
+      expect((await make(encryptingStore())).get().signIn.idleMinutes).toBe(25);
+    });
+
+    it.each([0, 241, 10.5, -1, Number.NaN])(
+      'refuses an idle time of %s minutes and saves nothing',
+      async (idle) => {
+        const store = await make(encryptingStore());
+        expect(() => store.updateSignIn({ idleMinutes: idle })).toThrow();
+        expect(() => store.updateSignIn({ idleMinutes: 10, extra: 1 } as never)).toThrow();
+        expect(store.get().signIn.idleMinutes).toBe(10);
+        expect(() => statSync(file)).toThrow();
+      },
+    );
+
+    it('accepts 1 and 240 minutes', async () => {
+      const store = await make(encryptingStore());
+      expect(store.updateSignIn({ idleMinutes: 1 }).signIn.idleMinutes).toBe(1);
+      expect(store.updateSignIn({ idleMinutes: 240 }).signIn.idleMinutes).toBe(240);
+    });
+
+    it('falls back to 10 minutes when the saved value is invalid, like other sections, and says so', async () => {
+      mkdirSync(join(dir, 'conf'), { recursive: true });
+      writeFileSync(file, JSON.stringify({ version: 1, signIn: { idleMinutes: 0 }, ackRetentionDays: 90 }));
+      const store = await make(encryptingStore());
+      expect(store.get().signIn).toEqual({ idleMinutes: 10 });
+      expect(store.ackRetentionDays()).toBe(90);
+      expect(logs).toContain('saved sign-in settings are invalid; using defaults');
+    });
+  });
+
+  describe('identifier pattern (hospital IT)', () => {
+    const save = (extra: Record<string, unknown>) => {
+      mkdirSync(join(dir, 'conf'), { recursive: true });
+      writeFileSync(file, JSON.stringify({ version: 1, ackRetentionDays: 90, ...extra }));
+    };
+
+    it('reads the pattern from settings.json, and gives a rule that follows it and still refuses bidi characters', async () => {
+      save({ identifierPattern: '^MRN[0-9]{6}$' });
+      const store = await make(encryptingStore());
+      expect(store.get().identifierPattern).toBe('^MRN[0-9]{6}$');
+      const rule = store.identifierRule();
+      expect(rule.custom).toBe(true);
+      expect(rule.check('patient_id', 'MRN123456')).toBeNull();
+      expect(rule.check('patient_id', 'P001')).toMatch(/does not match the hospital's identifier pattern/);
+      expect(rule.check('patient_id', 'MRN\u202E12345')).toMatch(/bidirectional control character U\+202E/);
+      // a new rule per wiring
+      expect(store.identifierRule()).not.toBe(rule);
+    });
+
+    it("takes NURSE_STATION_ID_PATTERN over the file, and keeps the file's pattern when saving", async () => {
+      save({ identifierPattern: '^MRN[0-9]{6}$' });
+      const store = await make(encryptingStore(), { env: { NURSE_STATION_ID_PATTERN: ' ^BED-[0-9]{2}$ ' } });
+      expect(store.get().identifierPattern).toBe('^BED-[0-9]{2}$');
+      expect(store.identifierRule().accepts('BED-04')).toBe(true);
+      expect(store.identifierRule().accepts('MRN123456')).toBe(false);
+      store.setAckRetentionDays(60);
+      await store.updateConnection(connection());
+      store.updateSignIn({ idleMinutes: 5 });
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      // IT's key survives the app's saves; the environment's value is never written
+      expect(saved.identifierPattern).toBe('^MRN[0-9]{6}$');
+      expect(readFileSync(file, 'utf8')).not.toContain('BED-');
+    });
+
+    it('treats a blank or null pattern as not set', async () => {
+      save({ identifierPattern: null });
+      expect(
+        (await make(encryptingStore(), { env: { NURSE_STATION_ID_PATTERN: '  ' } })).get().identifierPattern,
+      ).toBeNull();
+      save({ identifierPattern: '' });
+      expect((await make(encryptingStore())).identifierRule().custom).toBe(false);
+    });
+
+    it.each([
+      ['does not compile', '(MRN', /not a valid JavaScript regular expression with the u flag/],
+      ['would escape its anchors', 'a)|(b', /not a valid JavaScript regular expression/],
+      ['is too long', 'a'.repeat(600), /longer than 512 characters/],
+      ['is not a string', 42, /must be a string, or null/],
+    ])('refuses to load a saved pattern that %s, naming the key', (_what, pattern, why) => {
+      save({ identifierPattern: pattern });
+      let err: unknown;
+      try {
+        create(encryptingStore());
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SettingsLoadError);
+      const message = (err as Error).message;
+      expect(message).toMatch(/^saved identifierPattern \(.*settings\.json\) is invalid: /);
+      expect(message).toMatch(why);
+      expect(logs).toContain(message);
+    });
+
+    it('refuses to load an invalid NURSE_STATION_ID_PATTERN, naming the variable', () => {
+      expect(() => create(encryptingStore(), { env: { NURSE_STATION_ID_PATTERN: '[unclosed' } })).toThrow(
+        /^NURSE_STATION_ID_PATTERN is invalid: the pattern is not a valid JavaScript regular expression with the u flag/,
+      );
+    });
   });
 
   it('reports a failed save plainly and keeps the previous settings', async () => {

@@ -10,6 +10,11 @@
 // NURSE_STATION_RW_URL=postgres://…, NURSE_STATION_MYSQL_URL=mysql://…, NURSE_STATION_WARD,
 // NURSE_STATION_KAFKA_BOOTSTRAP=host:port,…, NURSE_STATION_KAFKA_ALERTS_TOPIC); their passwords live
 // in memory only and are never written to disk either.
+// The hospital's identifier pattern (settings.json `identifierPattern`, or NURSE_STATION_ID_PATTERN,
+// which wins) is an IT setting, not editable from the UI: the pattern every patient_id and device_id
+// read from a device or the backend must match (shared/domain/identifiers.ts). Unlike the other
+// settings, an invalid one does not fall back to the default: loading fails and says why, since the
+// default alphabet may accept ids the hospital's scheme refuses.
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -24,15 +29,22 @@ import {
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
+  buildIdentifierRule,
+  IdentifierPatternError,
+  type IdentifierRule,
+} from '../../../shared/domain/identifiers';
+import {
   connectionSettingsSchema,
   DEFAULT_ALERTS_TOPIC,
   kafkaSettingsSchema,
   notificationPolicySchema,
+  signInSettingsSchema,
   wardIdSchema,
   type ConnectionSettingsInput,
   type KafkaSettings,
   type NotificationPolicySettings,
   type SettingsView,
+  type SignInSettings,
 } from '../../../shared/ipc/contract';
 import type { SecretStore } from '../core/host-types';
 import { StationError } from '../core/station-error';
@@ -65,9 +77,12 @@ export interface Settings {
   connection: ConnectionSettings;
   notifications: NotificationPolicySettings;
   ackRetentionDays: number;
+  signIn: SignInSettings;
+  /** the hospital's identifier pattern in force (environment or file), null for the default alphabet */
+  identifierPattern: string | null;
 }
 
-export type SettingsSection = 'connection' | 'notifications' | 'ackRetentionDays';
+export type SettingsSection = 'connection' | 'notifications' | 'ackRetentionDays' | 'signIn';
 
 export interface SettingsStore {
   /**
@@ -95,6 +110,13 @@ export interface SettingsStore {
   updateNotifications(policy: NotificationPolicySettings): SettingsView;
   ackRetentionDays(): number;
   setAckRetentionDays(days: number): SettingsView;
+  /** Validates (idle time 1–240 minutes), saves and notifies ('signIn'). */
+  updateSignIn(settings: SignInSettings): SettingsView;
+  /**
+   * The identifier rule of the hospital's pattern (or the default one): a new instance per call, to
+   * be handed to every adapter of one wiring (they share what it refused, identifier-gate.ts).
+   */
+  identifierRule(): IdentifierRule;
   onChange(listener: (settings: Settings, section: SettingsSection) => void): Unsubscribe;
 }
 
@@ -114,6 +136,17 @@ export interface SettingsStoreOptions {
 
 const KEYRING_SILENT =
   'The operating system keyring did not answer, so the settings were not saved. Unlock it, or try again in a moment.';
+
+/** Thrown by createSettingsStore when a setting that must not fall back to a default is invalid. */
+export class SettingsLoadError extends Error {
+  readonly code = 'invalid_settings';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsLoadError';
+  }
+}
+
+export const ID_PATTERN_ENV = 'NURSE_STATION_ID_PATTERN';
 
 /** Thrown when the settings cannot be saved; the message is safe for the UI. */
 export class SettingsSaveError extends Error {
@@ -135,6 +168,8 @@ const defaults: Settings = {
   },
   notifications: { enabled: true, sound: true, criticalRepeatMinutes: 5, coalesceMs: 3000 },
   ackRetentionDays: 30,
+  signIn: { idleMinutes: 10 },
+  identifierPattern: null,
 };
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(defaults);
 
@@ -171,6 +206,9 @@ interface SettingsFile {
   connection: ConnectionFile;
   notifications: NotificationPolicySettings;
   ackRetentionDays: number;
+  signIn: SignInSettings;
+  /** written by hospital IT, never by the app: kept as found so that a save does not drop it */
+  identifierPattern?: string | null;
 }
 
 /** What we know of one password in this session. */
@@ -218,6 +256,7 @@ function defaultFile(): SettingsFile {
     },
     notifications: { ...d.notifications },
     ackRetentionDays: d.ackRetentionDays,
+    signIn: { ...d.signIn },
   };
 }
 
@@ -259,6 +298,7 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
     mysql: fromFile(file.connection.mysql),
   };
   const overrides = readEnv();
+  const identifierPattern = identifierPatternAtLoad();
 
   function fromFile(db: DatabaseFile): Secret {
     return { plain: null, cipher: db.passwordCipher ?? null, undecryptable: false };
@@ -294,18 +334,53 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
     const connection = connectionFileSchema.safeParse(obj.connection);
     const notifications = notificationPolicySchema.safeParse(obj.notifications);
     const retention = ackRetentionSchema.safeParse(obj.ackRetentionDays);
+    const signIn = signInSettingsSchema.safeParse(obj.signIn);
     if (obj.connection !== undefined && !connection.success)
       log('saved connection settings are invalid; using defaults');
     if (obj.notifications !== undefined && !notifications.success)
       log('saved notification settings are invalid; using defaults');
     if (obj.ackRetentionDays !== undefined && !retention.success)
       log('saved ackRetentionDays is invalid; using 30');
+    if (obj.signIn !== undefined && !signIn.success)
+      log('saved sign-in settings are invalid; using defaults');
+    const pattern = obj.identifierPattern;
+    if (pattern !== undefined && pattern !== null && typeof pattern !== 'string') {
+      throw invalidPattern(`saved identifierPattern (${opts.file})`, 'it must be a string, or null');
+    }
     return {
       version: 1,
       connection: connection.success ? connection.data : base.connection,
       notifications: notifications.success ? notifications.data : base.notifications,
       ackRetentionDays: retention.success ? retention.data : base.ackRetentionDays,
+      signIn: signIn.success ? signIn.data : base.signIn,
+      ...(pattern !== undefined ? { identifierPattern: pattern } : {}),
     };
+  }
+
+  function invalidPattern(where: string, why: string): SettingsLoadError {
+    const message = `${where} is invalid: ${why}. It is the hospital's pattern for patient and device ids; fix it or remove it (the default is ^[A-Za-z0-9_.:-]{1,64}$).`;
+    log(message);
+    return new SettingsLoadError(message);
+  }
+
+  /**
+   * The pattern in force: the environment's over the file's; blank means not set. Checked here, once,
+   * so that identifierRule() cannot fail later.
+   */
+  function identifierPatternAtLoad(): string | null {
+    const fromEnv = env[ID_PATTERN_ENV]?.trim();
+    const fromFile = typeof file.identifierPattern === 'string' ? file.identifierPattern.trim() : '';
+    const [pattern, where] = fromEnv
+      ? [fromEnv, ID_PATTERN_ENV]
+      : [fromFile, `saved identifierPattern (${opts.file})`];
+    if (!pattern) return null;
+    try {
+      buildIdentifierRule(pattern);
+    } catch (err) {
+      if (err instanceof IdentifierPatternError) throw invalidPattern(where, err.message);
+      throw err;
+    }
+    return pattern;
   }
 
   function readEnv(): EnvOverrides {
@@ -505,6 +580,8 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
       },
       notifications: { ...file.notifications },
       ackRetentionDays: file.ackRetentionDays,
+      signIn: { ...file.signIn },
+      identifierPattern,
     };
   }
 
@@ -572,6 +649,7 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
       notifications: s.notifications,
       secretStorage: storageMessage(),
       ackRetentionDays: s.ackRetentionDays,
+      signIn: s.signIn,
     };
   }
 
@@ -735,6 +813,19 @@ export function createSettingsStore(opts: SettingsStoreOptions): SettingsStore {
       file = next;
       notify('ackRetentionDays');
       return view();
+    },
+
+    updateSignIn(settings) {
+      const parsed = signInSettingsSchema.parse(settings);
+      const next: SettingsFile = { ...file, signIn: parsed };
+      writeAtomically(next);
+      file = next;
+      notify('signIn');
+      return view();
+    },
+
+    identifierRule() {
+      return buildIdentifierRule(identifierPattern);
     },
 
     onChange(listener) {

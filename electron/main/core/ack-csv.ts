@@ -24,23 +24,35 @@ const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 // piece: Excel trims leading blanks, where `;` is the list separator it splits a comma file on `;`
 // even inside quotes, and it folds full-width forms (＝ ＋ － ＠) to ASCII, so those are matched
 // after NFKC (which also covers small and super-/subscript forms; − is U+2212 MINUS SIGN).
-const PIECE_START = /(^|;)([\s"]*)([^\s";])/gu;
-const TRIGGER = /^[=+\-@\u2212]$/;
+const LEADING_BLANKS = /^[\s"]*/;
+// "starts with": a compatibility character may fold to more than one (U+2A75 ⩵ is "==")
+const TRIGGER = /^[=+\-@\u2212]/;
+// OWASP lists tab (0x09), CR (0x0D) and LF (0x0A) as triggers of their own: a cell (or piece) whose
+// leading blanks hold one is guarded whatever follows, since a reader that strips or splits on them
+// may leave a trigger first.
+const BREAKING_BLANK = /[\t\r\n]/;
+
+function guardPiece(piece: string): string {
+  const blank = LEADING_BLANKS.exec(piece)?.[0] ?? '';
+  const first = piece.codePointAt(blank.length);
+  const trigger = first !== undefined && TRIGGER.test(String.fromCodePoint(first).normalize('NFKC'));
+  return trigger || BREAKING_BLANK.test(blank) ? `'${piece}` : piece;
+}
 
 /**
  * One CSV cell, RFC 4180-quoted (always). Text cells a spreadsheet would run as a formula get an
- * apostrophe (OWASP / ASVS 1.2.10): at the start of the cell when it starts with a tab or CR, or its
- * first non-blank character is a formula trigger, and after each `;` that a trigger follows.
+ * apostrophe (OWASP CSV Injection / ASVS 1.2.10): at the start of the cell, and after each `;`, when
+ * the leading blanks there hold a tab, CR or LF, or the first non-blank character is a formula trigger
+ * (= + - @, their full-width and compatibility forms).
  * Typed numbers are the app's own values (the alert level), so a negative one stays a number.
  */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? '' : String(value);
   if (typeof value !== 'number') {
     s = s.replace(CONTROLS, '');
-    s = s.replace(PIECE_START, (m, sep: string, blank: string, first: string) =>
-      TRIGGER.test(first.normalize('NFKC')) ? `${sep}'${blank}${first}` : m,
-    );
-    if (/^[\t\r]/.test(s)) s = `'${s}`;
+    // each `;`-separated piece on its own (the whole cell is the first): a piece of blanks only, such
+    // as "\t" or the "\r\n" of "a;\r\n", is checked too
+    s = s.split(';').map(guardPiece).join(';');
   }
   return `"${s.replace(/"/g, '""')}"`;
 }

@@ -17,11 +17,15 @@ import { ensureKafka } from '../../../tests/support/kafka';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/mariadb';
 import { createTestPgDatabase, type TestPgDatabase } from '../../../tests/support/postgres';
 import { startRisingWaveBridge, type Bridge } from '../../../tests/support/risingwave-bridge';
+import { seedMysqlRoster, TEST_ROSTER } from '../../../tests/integration/helpers/roster';
+import { DEMO_CHARGE, signInRequest } from '../../../tests/support/nurses';
 import type { StationHost } from './host-types';
 import { createStationHost } from './station-host';
 
 const SAMPLE = demoSamplePath();
 const ctx = { shell: 'web' as const, peer: 'test' };
+/** A nurse of the ward's roster (MySQL `nurse_roster`), seeded with the demo members before the station starts. */
+const ANA = { nurseId: 'N2001', pin: 'ana-2001', name: 'Nurse Ana', role: 'nurse' as const };
 
 let bootstrap: string;
 let topic: string;
@@ -64,6 +68,7 @@ beforeAll(async () => {
     createTestDatabase({ applySchema: true }),
   ]);
   mysql = createPool({ ...mydb.config, timezone: 'Z', connectionLimit: 2 });
+  await seedMysqlRoster(mydb.config, [...TEST_ROSTER, ANA]);
   bridge = await startRisingWaveBridge({
     brokers: [bootstrap],
     topic,
@@ -170,7 +175,11 @@ describe('connected path', () => {
       return beds.ok && (beds.value as { patientId: string }[]).length >= 4;
     });
 
-    expect((await host.handle('session:sign-in', { nurse: 'Nurse Ana' }, ctx)).ok).toBe(true);
+    // signed in against the ward's roster in MySQL
+    expect(await host.handle('session:sign-in', signInRequest(ANA), ctx)).toMatchObject({
+      ok: true,
+      value: { nurse: { nurseId: ANA.nurseId, name: 'Nurse Ana', role: 'nurse' }, demoRoster: null },
+    });
     const confirmed = await host.handle(
       'alerts:acknowledge',
       { alertId: alert.alertId, action: 'confirm' },
@@ -224,6 +233,11 @@ describe('connected path', () => {
       bloodGlucoseMin: 4,
       bloodGlucoseMax: 8,
     };
+    // a nurse may not change thresholds; the charge nurse may (issue #18)
+    expect((await host.handle('session:sign-in', signInRequest(ANA), ctx)).ok).toBe(true);
+    const refused = await host.handle('thresholds:update', { patientId: 'P001', limits }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await host.handle('session:sign-in', signInRequest(DEMO_CHARGE), ctx)).ok).toBe(true);
     const updated = await host.handle('thresholds:update', { patientId: 'P001', limits }, ctx);
     expect(updated).toMatchObject({ ok: true, value: { ...limits, custom: true } });
     const { rows } = await pgdb.pool.query(

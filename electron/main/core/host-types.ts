@@ -21,6 +21,10 @@ export interface StationHost {
    * slept). Never rejects; safe to call repeatedly (overlapping calls are coalesced).
    */
   wake(reason: 'resume' | 'unlock-screen' | 'network'): Promise<void>;
+  /** The screen was locked: every nurse is signed out (each window is told to ask again). */
+  endSessions(reason: 'screen-locked'): void;
+  /** A window closed or a WebSocket connection dropped: whoever was signed in there is signed out. */
+  peerClosed(peer: string): void;
   close(): Promise<void>;
 }
 

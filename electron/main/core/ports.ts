@@ -17,7 +17,13 @@ import type {
   TrendPoint,
   WardBed,
 } from '../../../shared/domain/types';
-import type { BurdenStats, NotificationRequest } from '../../../shared/ipc/contract';
+import type {
+  AuditEntry,
+  AuditKind,
+  BurdenStats,
+  NotificationRequest,
+  NurseRole,
+} from '../../../shared/ipc/contract';
 
 export type Unsubscribe = () => void;
 
@@ -103,6 +109,8 @@ export interface TransitionRequest {
   alertId: string;
   action: AckAction;
   nurse: string;
+  /** the roster identifier of the nurse (null for records made before identifiers) */
+  nurseId?: string | null;
   stationId: string;
   note: string | null;
   at: number;
@@ -217,4 +225,99 @@ export interface AnnouncedAlerts {
   record(alerts: readonly { alertId: string; alertTime: number }[], at: number): void;
   /** forgets announcements older than `before` (epoch ms); returns how many */
   prune(before: number): number;
+}
+
+// ---- sign-in and audit ------------------------------------------------------------------------
+
+/** Who makes a request: the nurse signed in in that window or browser session. */
+export interface Actor {
+  nurseId: string;
+  name: string;
+  role: NurseRole;
+}
+
+/** A roster entry as stored: the PIN only as its slow salted hash (core/pin-hash.ts). */
+export interface RosterRecord {
+  nurseId: string;
+  name: string;
+  role: NurseRole;
+  active: boolean;
+  pinHash: string;
+  updatedAt: number;
+}
+
+/**
+ * The ward's roster: MySQL in connected mode (shared by the ward's stations), the station's SQLite in
+ * simulator mode. Identifiers are compared exactly (case-sensitive), as typed by a badge reader.
+ */
+export interface RosterStore {
+  find(nurseId: string): Promise<RosterRecord | null>;
+  /** every member, active or not, ordered by nurseId; never the hashes to the renderer (the core strips them) */
+  list(): Promise<RosterRecord[]>;
+  /** insert or replace one member (pinHash: the one to keep, or a new one) */
+  save(record: RosterRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the station itself audits besides acknowledgements (the ack cache chains its own rows). */
+export type AuditEvent =
+  | {
+      kind: 'thresholds';
+      at: number;
+      nurseId: string;
+      nurse: string;
+      stationId: string;
+      patientId: string;
+      before: Thresholds;
+      after: Thresholds;
+    }
+  | {
+      kind: 'settings';
+      at: number;
+      nurseId: string;
+      nurse: string;
+      stationId: string;
+      /** 'ward': a bed of the ward changed in the backend (not a setting of this station) */
+      section: 'connection' | 'notifications' | 'ackRetentionDays' | 'signIn' | 'ward';
+      outcome: 'requested' | 'applied' | 'refused';
+      before: object;
+      after: object;
+    }
+  | {
+      kind: 'access';
+      at: number;
+      /** as typed, for a refused attempt (it passed the contract's identifier pattern) */
+      nurseId: string | null;
+      /** the roster's name, '' when the identifier is unknown */
+      nurse: string;
+      stationId: string;
+      action:
+        | 'sign-in'
+        | 'sign-in-refused'
+        | 'locked-out'
+        | 'sign-out'
+        | 'idle-timeout'
+        | 'screen-locked'
+        | 'roster-saved'
+        | 'forbidden';
+      /** the window or connection (e.g. 'window:1', 'ws-3'), or the roster member changed */
+      subject: string | null;
+      detail: string;
+    };
+
+/**
+ * The station's tamper-evident audit (SQLite): threshold changes, settings changes, sign-ins and
+ * roster changes, each row carrying the hash of the previous one in its table. `list` also reads
+ * the acknowledgement cache's rows, so the Audit screen shows one timeline.
+ */
+export interface AuditLog {
+  /** throws when the row cannot be written: the caller refuses the change it was to record */
+  record(event: AuditEvent): void;
+  list(filter: {
+    kind?: AuditKind | undefined;
+    nurseId?: string | undefined;
+    from?: number | undefined;
+    to?: number | undefined;
+    limit: number;
+  }): AuditEntry[];
 }

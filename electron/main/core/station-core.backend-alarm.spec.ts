@@ -11,6 +11,7 @@ import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
 import { FakeClock } from './fake-clock';
 import type { AlertOutbox, AlertStore, VitalsSource } from './ports';
 import { StationCore } from './station-core';
+import { NOBODY } from '../../../tests/support/nurses';
 
 const NOW = 5_000_000;
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -115,8 +116,16 @@ async function setup(opts: { vitalsAdapter?: string } = {}) {
       updateNotifications: () => ({}) as SettingsView,
       ackRetentionDays: () => 30,
       updateRetention: () => ({}) as SettingsView,
+      updateSignIn: () => ({}) as SettingsView,
     },
-    info: { mode: 'connected', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'electron' },
+    info: {
+      mode: 'connected',
+      stationId: 'ST-1',
+      version: 'test',
+      wardTimeZone: 'UTC',
+      shell: 'electron',
+      demoRoster: null,
+    },
     recordFeedInStore: false,
   });
   core.on((event, payload) => events.push({ event, payload, at: clock.monotonic() }));
@@ -210,7 +219,7 @@ describe('StationCore: a lost backend is a technical alarm', () => {
     const detectedAfter = await t.runUntil(() => t.alarms('backend:alerts').length > 0, 10_000);
     expect(detectedAfter).not.toBeNull();
     expect(detectedAfter!).toBeLessThanOrEqual(5_000);
-    const health = await t.core.handlers['health:get']({});
+    const health = await t.core.handlers['health:get']({}, NOBODY);
     expect(health.find((h) => h.backend === 'alerts')).toMatchObject({ up: false });
     expect(health.find((h) => h.backend === 'alerts')!.message).toMatch(/did not answer/);
     // a hung ping is not stacked up on the dead connection every second

@@ -12,6 +12,9 @@ import { FakeClock } from './fake-clock';
 import type { AckCache, AlertOutbox, VitalsSource } from './ports';
 import { StationCore, type StationCoreDeps } from './station-core';
 import { StationError } from './station-error';
+import { callAs, NOBODY } from '../../../tests/support/nurses';
+
+const ANA = callAs('Ana', { role: 'nurse' });
 
 const NOW = 2_000_000;
 /** lets the health tick's async probe finish and schedule the next tick */
@@ -116,8 +119,16 @@ async function setup(over: Partial<StationCoreDeps> = {}) {
       updateNotifications: () => ({}) as SettingsView,
       ackRetentionDays: () => 30,
       updateRetention: () => ({}) as SettingsView,
+      updateSignIn: () => ({}) as SettingsView,
     },
-    info: { mode: 'simulator', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'web' },
+    info: {
+      mode: 'simulator',
+      stationId: 'ST-1',
+      version: 'test',
+      wardTimeZone: 'UTC',
+      shell: 'web',
+      demoRoster: null,
+    },
     recordFeedInStore: true,
     log: (level, message) => logs.push(`${level} ${message}`),
     ...over,
@@ -129,7 +140,8 @@ async function setup(over: Partial<StationCoreDeps> = {}) {
     }
   });
   await core.start();
-  const cacheHealth = async () => (await core.handlers['health:get']({})).find((h) => h.backend === 'cache')!;
+  const cacheHealth = async () =>
+    (await core.handlers['health:get']({}, NOBODY)).find((h) => h.backend === 'cache')!;
   return { clock, vitals, core, state, shown, logs, healthEvents, cacheHealth };
 }
 
@@ -195,11 +207,10 @@ describe('StationCore: local cache health', () => {
 
   it('tells the nurse clearly when the acknowledgement cannot be written locally', async () => {
     const { vitals, core, state, healthEvents } = await setup();
-    await core.handlers['session:sign-in']({ nurse: 'Ana' });
     for (const l of vitals.alertL) l([alert('a1')]);
     await core.flushStoreWrites();
     state.appendError = Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' });
-    const err = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }).catch(
+    const err = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA).catch(
       (e) => e,
     );
     expect(err).toBeInstanceOf(StationError);

@@ -13,6 +13,10 @@ import { createSqliteAlertOutbox } from '../adapters/sqlite/sqlite-alert-outbox'
 import { FakeClock } from './fake-clock';
 import type { AlertOutbox, AlertStore, TransitionRequest, TransitionResult, VitalsSource } from './ports';
 import { StationCore } from './station-core';
+import { callAs, NOBODY } from '../../../tests/support/nurses';
+
+/** The nurse signed in in the window these tests act from (a nurse may acknowledge). */
+const ANA = callAs('Ana', { role: 'nurse', nurseId: 'N-ANA' });
 
 function alert(id: string, patientId = 'P001', over: Partial<Alert> = {}): Alert {
   return {
@@ -207,15 +211,22 @@ async function setup(
       updateNotifications: () => ({}) as SettingsView,
       ackRetentionDays: () => 30,
       updateRetention: () => ({}) as SettingsView,
+      updateSignIn: () => ({}) as SettingsView,
     },
-    info: { mode: 'simulator', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'web' },
+    info: {
+      mode: 'simulator',
+      stationId: 'ST-1',
+      version: 'test',
+      wardTimeZone: 'UTC',
+      shell: 'web',
+      demoRoster: null,
+    },
     recordFeedInStore: opts.record ?? true,
     handledCheckIntervalMs: opts.handledCheckIntervalMs,
     newId: () => `ack-${++ids}`,
   });
   core.on((event, payload) => events.push({ event, payload }));
   await core.start();
-  await core.handlers['session:sign-in']({ nurse: 'Ana' });
   return { clock, store, vitals, cache, outbox, core, shown, events };
 }
 
@@ -230,7 +241,7 @@ describe('StationCore', () => {
     expect(store.rows.size).toBe(2);
     expect(shown.map((s) => s.urgency)).toEqual(['normal', 'critical']);
     expect(core.unreadCount()).toBe(2);
-    const beds = await core.handlers['ward:beds']({});
+    const beds = await core.handlers['ward:beds']({}, NOBODY);
     expect(beds.find((b) => b.patientId === 'P001')).toMatchObject({
       state: 'critical',
       activeAlertIds: ['c1', 'a1'],
@@ -242,25 +253,45 @@ describe('StationCore', () => {
   it('refuses to acknowledge when nobody is signed in', async () => {
     const { vitals, core } = await setup();
     vitals.emitAlerts([alert('a1')]);
-    await core.handlers['session:sign-out']({});
     await expect(
-      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, NOBODY),
     ).rejects.toMatchObject({
       code: 'unauthorized',
     });
+  });
+
+  it("lets a nurse acknowledge but keeps the charge nurse's work (thresholds, settings) from her", async () => {
+    const { core } = await setup();
+    const thresholds = { patientId: 'P001', limits: { ...DEFAULT_THRESHOLDS } };
+    await expect(core.handlers['thresholds:update'](thresholds, ANA)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(core.handlers['thresholds:update'](thresholds, NOBODY)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(
+      core.handlers['settings:update-retention']({ ackRetentionDays: 7 }, ANA),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      core.handlers['thresholds:update'](thresholds, callAs('Maria', { role: 'charge' })),
+    ).resolves.toMatchObject({ patientId: 'P001', custom: true });
   });
 
   it('writes locally first, then syncs: confirm then resolve', async () => {
     const { vitals, core, cache, store } = await setup();
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
-    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm', note: 'seen' });
+    const out = await core.handlers['alerts:acknowledge'](
+      { alertId: 'a1', action: 'confirm', note: 'seen' },
+      ANA,
+    );
     expect(out).toMatchObject({
       synced: true,
       alert: { status: 'confirmed', handleBy: 'Ana', handleNote: 'seen' },
+      record: { nurse: 'Ana', nurseId: 'N-ANA' },
     });
     expect(store.rows.get('a1')!.status).toBe('confirmed');
-    const res = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'resolve' });
+    const res = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'resolve' }, ANA);
     expect(res.alert.status).toBe('resolved');
     expect(cache.forAlert('a1').map((r) => [r.action, r.syncState])).toEqual([
       ['confirm', 'synced'],
@@ -274,9 +305,9 @@ describe('StationCore', () => {
     vitals.emitAlerts([alert('a1'), alert('a2', 'P002'), alert('a3', 'P002', { alertType: 'blood_oxygen' })]);
     await core.flushStoreWrites();
     store.online = false;
-    const r1 = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
-    const r2 = await core.handlers['alerts:acknowledge']({ alertId: 'a2', action: 'resolve' });
-    const r3 = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'resolve' });
+    const r1 = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA);
+    const r2 = await core.handlers['alerts:acknowledge']({ alertId: 'a2', action: 'resolve' }, ANA);
+    const r3 = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'resolve' }, ANA);
     expect([r1.synced, r2.synced, r3.synced]).toEqual([false, false, false]);
     expect(r1.alert.status).toBe('confirmed');
     clock.advance(1000);
@@ -315,7 +346,7 @@ describe('StationCore', () => {
       await settle();
     }
     expect(core.unreadCount()).toBe(1);
-    const beds = await core.handlers['ward:beds']({});
+    const beds = await core.handlers['ward:beds']({}, NOBODY);
     expect(beds.find((b) => b.patientId === 'P001')).toMatchObject({ state: 'normal', activeAlertIds: [] });
     expect(beds.find((b) => b.patientId === 'P002')!.state).toBe('warning');
     const changed = events.filter((e) => e.event === 'alerts:changed').flatMap((e) => e.payload as Alert[]);
@@ -346,7 +377,7 @@ describe('StationCore', () => {
     const { core, cache, store } = await setup();
     store.rows.set('a1', alert('a1', 'P001', { status: 'confirmed', handleBy: 'Ben' }));
     await expect(
-      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA),
     ).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringContaining('Ben'),
@@ -362,7 +393,7 @@ describe('StationCore', () => {
     await core.flushStoreWrites();
     Object.assign(store.rows.get('a1')!, { status: 'confirmed', handleBy: 'Ben' });
     await expect(
-      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA),
     ).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringContaining('Ben'),
@@ -378,7 +409,7 @@ describe('StationCore', () => {
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
     store.online = false;
-    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA);
     Object.assign(store.rows.get('a1')!, { status: 'resolved', handleBy: 'Ben' });
     store.online = true;
     await core.syncNow();
@@ -394,7 +425,7 @@ describe('StationCore', () => {
   it('retries an acknowledgement of an alert the store has not received yet', async () => {
     const { vitals, core, cache, store, clock } = await setup({ record: false });
     vitals.emitAlerts([alert('a9')]);
-    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a9', action: 'confirm' });
+    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a9', action: 'confirm' }, ANA);
     expect(out.synced).toBe(false);
     expect(cache.forAlert('a9')[0]!.syncState).toBe('retrying');
     store.rows.set('a9', alert('a9'));
@@ -411,7 +442,7 @@ describe('StationCore', () => {
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
     store.online = false;
-    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    const out = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA);
     // the store got the write but the station never learned it
     Object.assign(store.rows.get('a1')!, {
       status: 'confirmed',
@@ -428,9 +459,9 @@ describe('StationCore', () => {
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
     store.online = false;
-    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA);
     await expect(
-      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA),
     ).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringMatching(/already confirmed by \S/),
@@ -439,7 +470,7 @@ describe('StationCore', () => {
     await core.syncNow();
     // synced: the same answer, naming who, without asking the store
     await expect(
-      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }),
+      core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA),
     ).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/already confirmed by \S/) });
   });
 
@@ -447,8 +478,14 @@ describe('StationCore', () => {
     const { vitals, core, clock } = await setup();
     vitals.emitAlerts([alert('a1')]);
     await core.flushStoreWrites();
-    await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm', note: '=HYPERLINK("x")' });
-    const { csv, filename } = await core.handlers['review:export-csv']({ from: 0, to: clock.now() + 1 });
+    await core.handlers['alerts:acknowledge'](
+      { alertId: 'a1', action: 'confirm', note: '=HYPERLINK("x")' },
+      ANA,
+    );
+    const { csv, filename } = await core.handlers['review:export-csv'](
+      { from: 0, to: clock.now() + 1 },
+      NOBODY,
+    );
     expect(filename).toMatch(/^nurse-station-ST-1-.*\.csv$/);
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(2);
@@ -571,7 +608,7 @@ describe('StationCore: acknowledgements of alerts the store does not have yet', 
   it('backs off exponentially, audits the first attempt only, and then shows as waiting for the store', async () => {
     const { vitals, core, cache, store, clock } = await setup({ record: false });
     vitals.emitAlerts([alert('ghost')]); // in the feed, not (yet) in the store: the sink is behind
-    const r = await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' });
+    const r = await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' }, ANA);
     expect(r.synced).toBe(false);
     for (let s = 0; s < 32 * 60; s++) {
       clock.advance(1_000);
@@ -601,13 +638,16 @@ describe('StationCore: acknowledgements of alerts the store does not have yet', 
   it('keeps the acknowledgements of one alert in order while the first backs off', async () => {
     const { vitals, core, cache, store, clock } = await setup({ record: false });
     vitals.emitAlerts([alert('ghost')]);
-    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' });
+    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' }, ANA);
     for (let s = 0; s < 35; s++) {
       clock.advance(1_000);
       await settle();
     }
-    await core.handlers['session:sign-in']({ nurse: 'Bea' });
-    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'resolve' });
+    // another nurse, signed in in her own window, resolves it
+    await core.handlers['alerts:acknowledge'](
+      { alertId: 'ghost', action: 'resolve' },
+      callAs('Bea', { role: 'nurse', peer: 'other-window' }),
+    );
     store.rows.set('ghost', alert('ghost'));
     for (let s = 0; s < 40 && cache.unsynced().length > 0; s++) {
       clock.advance(1_000);
@@ -624,7 +664,7 @@ describe('StationCore: acknowledgements of alerts the store does not have yet', 
     const { vitals, core, store, clock } = await setup({ record: false });
     vitals.emitAlerts([alert('ghost')]);
     store.online = false;
-    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' });
+    await core.handlers['alerts:acknowledge']({ alertId: 'ghost', action: 'confirm' }, ANA);
     store.online = true;
     for (let s = 0; s < 10; s++) {
       clock.advance(1_000);

@@ -22,16 +22,23 @@ import type {
   SettingsView,
   StationInfo,
   ConnectionSettingsInput,
+  RosterMember,
 } from '../../../shared/ipc/contract';
 import { acknowledgementsCsv } from './ack-csv';
 import { NotificationPolicy } from './notification-policy';
+import { hashPin, isPinHash } from './pin-hash';
 import type {
   AckCache,
+  Actor,
   AlertOutbox,
   AlertStore,
   AnnouncedAlerts,
   Clock,
+  AuditEvent,
+  AuditLog,
   Notifier,
+  RosterRecord,
+  RosterStore,
   Unsubscribe,
   VitalsSource,
   WakeReason,
@@ -46,28 +53,19 @@ export interface SettingsPort {
   updateNotifications(policy: NotificationPolicySettings): SettingsView | Promise<SettingsView>;
   ackRetentionDays(): number;
   updateRetention(days: number): SettingsView | Promise<SettingsView>;
-}
-
-export interface ThresholdAuditEntry {
-  patientId: string;
-  nurse: string;
-  stationId: string;
-  at: number;
-  before: Thresholds;
-  after: Thresholds;
+  updateSignIn(settings: { idleMinutes: number }): SettingsView | Promise<SettingsView>;
 }
 
 /** A settings change as audited: the sections' views before and after (no passwords in them). */
-export interface SettingsAuditEntry {
-  /** 'ward': a bed of the ward changed in the backend's ward_beds (not a setting of this station) */
-  section: 'connection' | 'notifications' | 'ackRetentionDays' | 'ward';
-  /** a request is audited before it is applied, then its outcome */
-  outcome: 'requested' | 'applied' | 'refused';
-  nurse: string;
-  stationId: string;
-  at: number;
-  before: object;
-  after: object;
+export type SettingsAuditEntry = Extract<AuditEvent, { kind: 'settings' }>;
+
+/**
+ * Who asks: the window or connection (`peer`) and the nurse signed in there, resolved by the host's
+ * session gate for every request. Reads need nobody: an alarm is never hidden behind a sign-in.
+ */
+export interface Call {
+  peer: string;
+  actor: Actor | null;
 }
 
 export interface StationCoreDeps {
@@ -86,8 +84,12 @@ export interface StationCoreDeps {
   about?: Pick<AboutInfo, 'dataDir' | 'logDir' | 'runtime'>;
   /** simulator mode: the engine's alerts are recorded in the local alert store (connected: only signal loss) */
   recordFeedInStore: boolean;
-  auditThresholds?: (entry: ThresholdAuditEntry) => void;
-  auditSettings?: (entry: SettingsAuditEntry) => void;
+  /** threshold, settings and roster changes (and, read back, the whole audit: Audit screen) */
+  audit?: AuditLog;
+  /** the ward's roster (MySQL in connected mode, SQLite in simulator mode) */
+  roster?: RosterStore;
+  /** a roster member was saved here: the session gate follows (ends an inactive member's sessions) */
+  onRosterSaved?: (member: RosterRecord) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** how often the alert store is probed; the UI must show "offline" within 2 s */
   healthIntervalMs?: number;
@@ -107,7 +109,10 @@ export interface StationCoreDeps {
   cacheReplacedAtStart?: { message: string; announce: boolean };
 }
 
-type Handlers = { [C in Channel]: (req: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
+/** The session channels belong to the host's session gate, which outlives a rebuilt core. */
+export type SessionChannel = 'session:sign-in' | 'session:sign-out' | 'session:activity';
+export type CoreChannel = Exclude<Channel, SessionChannel>;
+type Handlers = { [C in CoreChannel]: (req: ParsedRequestOf<C>, call: Call) => Promise<ResponseOf<C>> };
 type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
 const MAX_TRACKED_PENDING = 20_000;
@@ -134,8 +139,22 @@ const STATE_RANK: Record<BedState, number> = {
   waiting: 0,
 };
 
+function who(call: Call, doing: string): Actor {
+  if (!call.actor)
+    throw new StationError('unauthorized', `Sign in with your identifier and PIN before ${doing}.`);
+  return call.actor;
+}
+
+/** The charge nurse's work: thresholds, the roster, the ward's beds, the station settings, the audit. */
+function charge(call: Call, action: string): Actor {
+  if (!call.actor) throw new StationError('unauthorized', `Sign in as the charge nurse to ${action}.`);
+  if (call.actor.role !== 'charge') {
+    throw new StationError('forbidden', `Only the charge nurse may ${action}.`);
+  }
+  return call.actor;
+}
+
 export class StationCore {
-  private nurse: string | null = null;
   private readonly listeners = new Set<Listener>();
   private readonly unsubscribers: Unsubscribe[] = [];
   /** alerts nobody has confirmed or resolved yet, by id (insertion order = arrival order) */
@@ -307,18 +326,10 @@ export class StationCore {
       const about = this.deps.about ?? { dataDir: null, logDir: null, runtime: '' };
       return { version, mode, shell, stationId, ...about };
     },
-    'session:sign-in': async ({ nurse }) => {
-      this.nurse = nurse;
-      this.log('info', 'nurse signed in');
-      return this.info();
-    },
-    'session:sign-out': async () => {
-      this.nurse = null;
-      return this.info();
-    },
     'ward:beds': async () => [...this.beds.values()].map((b) => this.withState(b)),
     'ward:beds-config': async () => this.wardBedsSource().wardBeds(),
-    'ward:assign-bed': async ({ bedId, patientId }) => this.assignBed(bedId, patientId),
+    'ward:assign-bed': async ({ bedId, patientId }, call) =>
+      this.assignBed(bedId, patientId, charge(call, "change the ward's beds")),
     'alerts:list': async (query) => this.deps.alerts.list(query, this.deps.clock.now(), this.wardScope()),
     'alerts:stats': async ({ range }) =>
       this.deps.alerts.stats(range, this.deps.clock.now(), this.wardScope()),
@@ -332,8 +343,8 @@ export class StationCore {
       ]);
       return { alert, thresholds, trend, history: this.deps.cache.forAlert(alertId) };
     },
-    'alerts:acknowledge': async ({ alertId, action, note }) =>
-      this.acknowledge(alertId, action, note ?? null),
+    'alerts:acknowledge': async ({ alertId, action, note }, call) =>
+      this.acknowledge(alertId, action, note ?? null, who(call, 'acknowledging alerts')),
     'patients:trend': async ({ patientId, from, to }) => {
       this.requireInWard(patientId);
       return this.deps.vitals.trend(patientId, from, to);
@@ -344,9 +355,10 @@ export class StationCore {
       this.requireInWard(patientId);
       return this.deps.vitals.thresholds(patientId);
     },
-    'thresholds:update': async ({ patientId, limits }) => {
+    'thresholds:update': async ({ patientId, limits }, call) => {
+      const actor = charge(call, 'change thresholds');
       this.requireInWard(patientId);
-      return this.updateThresholds(patientId, limits);
+      return this.updateThresholds(patientId, limits, actor);
     },
     'review:list': async (filter) => this.deps.cache.list(filter),
     'review:export-csv': async ({ from, to }) => {
@@ -363,21 +375,127 @@ export class StationCore {
     'health:get': async () => this.healthList(),
     'rejects:summary': async () => this.deps.vitals.rejects(),
     'settings:get': async () => this.deps.settings.view(),
-    'settings:update-connection': async (input) =>
-      this.changeSettings('connection', () => this.deps.settings.updateConnection(input), {
-        risingwavePasswordTyped: input.risingwave.password !== undefined,
-        mysqlPasswordTyped: input.mysql.password !== undefined,
-      }),
-    'settings:update-notifications': async (policy) =>
-      this.changeSettings('notifications', () => this.deps.settings.updateNotifications(policy)),
-    'settings:update-retention': async ({ ackRetentionDays }) => {
-      const view = await this.changeSettings('ackRetentionDays', () =>
-        this.deps.settings.updateRetention(ackRetentionDays),
+    'settings:update-connection': async (input, call) =>
+      this.changeSettings(
+        'connection',
+        charge(call, 'change the station settings'),
+        () => this.deps.settings.updateConnection(input),
+        {
+          risingwavePasswordTyped: input.risingwave.password !== undefined,
+          mysqlPasswordTyped: input.mysql.password !== undefined,
+        },
+      ),
+    'settings:update-notifications': async (policy, call) =>
+      this.changeSettings('notifications', charge(call, 'change the station settings'), () =>
+        this.deps.settings.updateNotifications(policy),
+      ),
+    'settings:update-retention': async ({ ackRetentionDays }, call) => {
+      const view = await this.changeSettings(
+        'ackRetentionDays',
+        charge(call, 'change the station settings'),
+        () => this.deps.settings.updateRetention(ackRetentionDays),
       );
       this.pruneCache();
       return view;
     },
+    'settings:update-sign-in': async (signIn, call) =>
+      this.changeSettings('signIn', charge(call, 'change the station settings'), () =>
+        this.deps.settings.updateSignIn(signIn),
+      ),
+    'roster:list': async (_req, call) => {
+      charge(call, 'see the roster');
+      return (await this.rosterStore().list()).map(rosterView);
+    },
+    'roster:save': async (member, call) => this.saveRosterMember(member, charge(call, 'change the roster')),
+    'audit:list': async (filter, call) => {
+      charge(call, 'read the audit');
+      if (!this.deps.audit) throw new StationError('unavailable', 'This station keeps no audit.');
+      return this.deps.audit.list(filter);
+    },
   };
+
+  // ---- roster ------------------------------------------------------------------------------
+
+  private rosterStore(): RosterStore {
+    if (!this.deps.roster) throw new StationError('unavailable', 'This station has no roster.');
+    return this.deps.roster;
+  }
+
+  /**
+   * Adds or changes a member: audited before it is applied (a change nobody could record is not
+   * made). A new member needs a PIN; the PIN itself is never audited or logged.
+   */
+  private async saveRosterMember(
+    member: {
+      nurseId: string;
+      name: string;
+      role: RosterRecord['role'];
+      active: boolean;
+      pin?: string | undefined;
+    },
+    actor: Actor,
+  ): Promise<RosterMember[]> {
+    const roster = this.rosterStore();
+    const before = await roster.find(member.nurseId);
+    if (!before && member.pin === undefined) {
+      throw new StationError(
+        'bad_request',
+        `A new member needs a PIN: ${member.nurseId} is not in the roster yet.`,
+      );
+    }
+    if (before && !isPinHash(before.pinHash) && member.pin === undefined) {
+      throw new StationError('bad_request', `${member.nurseId} has no usable PIN: give a new one.`);
+    }
+    if (member.nurseId === actor.nurseId && (!member.active || member.role !== 'charge')) {
+      // the last charge nurse cannot lock everyone out of the roster by demoting herself by mistake
+      throw new StationError(
+        'conflict',
+        'You cannot remove your own charge role or deactivate yourself: ask another charge nurse.',
+      );
+    }
+    const record: RosterRecord = {
+      nurseId: member.nurseId,
+      name: member.name,
+      role: member.role,
+      active: member.active,
+      pinHash: member.pin !== undefined ? await hashPin(member.pin) : (before?.pinHash ?? ''),
+      updatedAt: this.deps.clock.now(),
+    };
+    const change = [
+      before ? null : 'added',
+      before && before.name !== record.name ? `name ${before.name} → ${record.name}` : null,
+      before && before.role !== record.role ? `role ${before.role} → ${record.role}` : null,
+      before && before.active !== record.active ? (record.active ? 'made active' : 'made inactive') : null,
+      before && member.pin !== undefined ? 'new PIN' : null,
+    ].filter((x): x is string => x !== null);
+    this.recordAudit({
+      kind: 'access',
+      at: this.deps.clock.now(),
+      nurseId: actor.nurseId,
+      nurse: actor.name,
+      stationId: this.deps.info.stationId,
+      action: 'roster-saved',
+      subject: record.nurseId,
+      detail: `${record.name} (${record.role}${record.active ? '' : ', inactive'}): ${change.join(', ') || 'unchanged'}`,
+    });
+    await roster.save(record);
+    this.log('info', 'roster member saved');
+    this.deps.onRosterSaved?.(record);
+    return (await roster.list()).map(rosterView);
+  }
+
+  /** Writes an audit row; an audit that cannot be written refuses the change it was to record. */
+  private recordAudit(event: AuditEvent): void {
+    try {
+      this.deps.audit?.record(event);
+    } catch (err) {
+      this.log('error', `audit failed (${event.kind}): ${(err as Error).message}`);
+      throw new StationError(
+        'unavailable',
+        'The change could not be recorded on this station, so it was not made. Try again, and tell IT.',
+      );
+    }
+  }
 
   /**
    * The patients this station shows (null: the whole hospital). Asked on every request rather than
@@ -399,15 +517,19 @@ export class StationCore {
     return scope;
   }
 
+  /** The station's facts; `nurse` is the caller's own session, filled in by the host's session gate. */
   info(): StationInfo {
-    return { ...this.deps.info, nurse: this.nurse };
+    return { ...this.deps.info, nurse: null };
   }
 
   // ---- acknowledgement: local first, then the alert store --------------------------------
 
-  private async acknowledge(alertId: string, action: 'confirm' | 'resolve', note: string | null) {
-    const nurse = this.nurse;
-    if (!nurse) throw new StationError('unauthorized', 'Sign in with your name before acknowledging alerts.');
+  private async acknowledge(
+    alertId: string,
+    action: 'confirm' | 'resolve',
+    note: string | null,
+    actor: Actor,
+  ) {
     const alert = await this.alertToAcknowledge(alertId);
     this.requireInWard(alert.patientId); // ids are computable: no acknowledging another ward's alerts
     const local = this.localHandling(alert);
@@ -421,7 +543,8 @@ export class StationCore {
       ackId: this.newId(),
       alertId,
       action,
-      nurse,
+      nurse: actor.name,
+      nurseId: actor.nurseId,
       stationId: this.deps.info.stationId,
       note,
       ackTime: this.deps.clock.now(),
@@ -466,6 +589,7 @@ export class StationCore {
           alertId: record.alertId,
           action: record.action,
           nurse: record.nurse,
+          nurseId: record.nurseId,
           stationId: record.stationId,
           note: record.note,
           at: record.ackTime,
@@ -603,6 +727,7 @@ export class StationCore {
    */
   private async changeSettings(
     section: Exclude<SettingsAuditEntry['section'], 'ward'>,
+    actor: Actor,
     apply: () => SettingsView | Promise<SettingsView>,
     extra: Record<string, boolean> = {},
   ): Promise<SettingsView> {
@@ -611,9 +736,12 @@ export class StationCore {
         ? v.connection
         : section === 'notifications'
           ? v.notifications
-          : { ackRetentionDays: v.ackRetentionDays };
+          : section === 'signIn'
+            ? v.signIn
+            : { ackRetentionDays: v.ackRetentionDays };
     const after = await this.audited(
       section,
+      actor,
       async () => pick(await this.deps.settings.view()),
       extra,
       apply,
@@ -629,32 +757,25 @@ export class StationCore {
    */
   private async audited<T>(
     section: SettingsAuditEntry['section'],
+    actor: Actor,
     readBefore: () => Promise<object>,
     requested: object,
     apply: (nurse: string) => T | Promise<T>,
     outcome: (result: T) => object,
   ): Promise<T> {
-    const nurse = this.nurse;
-    if (!nurse) throw new StationError('unauthorized', 'Sign in before changing the station settings.');
     const before = await readBefore();
-    const entry = { section, nurse, stationId: this.deps.info.stationId, before };
-    try {
-      this.deps.auditSettings?.({
-        ...entry,
-        at: this.deps.clock.now(),
-        outcome: 'requested',
-        after: requested,
-      });
-    } catch (err) {
-      this.log('error', `settings audit failed: ${(err as Error).message}`);
-      throw new StationError(
-        'unavailable',
-        'The change could not be recorded on this station, so it was not made. Try again, and tell IT.',
-      );
-    }
+    const entry = {
+      kind: 'settings' as const,
+      section,
+      nurseId: actor.nurseId,
+      nurse: actor.name,
+      stationId: this.deps.info.stationId,
+      before,
+    };
+    this.recordAudit({ ...entry, at: this.deps.clock.now(), outcome: 'requested', after: requested });
     let result: T;
     try {
-      result = await apply(nurse);
+      result = await apply(actor.name);
     } catch (err) {
       this.recordSettingsOutcome({ ...entry, outcome: 'refused', after: { error: (err as Error).message } });
       throw err;
@@ -680,11 +801,12 @@ export class StationCore {
   }
 
   /** A bed's patient, changed by a signed-in nurse and audited like a settings change. */
-  private async assignBed(bedId: string, patientId: string | null): Promise<WardBed[]> {
+  private async assignBed(bedId: string, patientId: string | null, actor: Actor): Promise<WardBed[]> {
     const source = this.wardBedsSource();
     const bedOf = (beds: WardBed[]) => beds.find((b) => b.bedId === bedId) ?? null;
     const beds = await this.audited(
       'ward',
+      actor,
       // an unreadable ward is audited all the same: the apply step fails with the reason
       async () => ({ bed: await source.wardBeds().then(bedOf, () => null) }),
       { bedId, patientId },
@@ -697,7 +819,7 @@ export class StationCore {
 
   private recordSettingsOutcome(e: Omit<SettingsAuditEntry, 'at'>): void {
     try {
-      this.deps.auditSettings?.({ ...e, at: this.deps.clock.now() });
+      this.deps.audit?.record({ ...e, at: this.deps.clock.now() });
     } catch (err) {
       // the 'requested' row already names who asked
       this.log('error', `settings audit of the outcome failed: ${(err as Error).message}`);
@@ -706,19 +828,28 @@ export class StationCore {
 
   // ---- thresholds --------------------------------------------------------------------------
 
-  private async updateThresholds(patientId: string, limits: ThresholdLimits): Promise<Thresholds> {
-    const nurse = this.nurse;
-    if (!nurse) throw new StationError('unauthorized', 'Sign in with your name before changing thresholds.');
+  private async updateThresholds(
+    patientId: string,
+    limits: ThresholdLimits,
+    actor: Actor,
+  ): Promise<Thresholds> {
     const before = await this.deps.vitals.thresholds(patientId);
     const after = await this.deps.vitals.updateThresholds(patientId, limits);
-    this.deps.auditThresholds?.({
-      patientId,
-      nurse,
-      stationId: this.deps.info.stationId,
-      at: this.deps.clock.now(),
-      before,
-      after,
-    });
+    try {
+      this.deps.audit?.record({
+        kind: 'thresholds',
+        patientId,
+        nurseId: actor.nurseId,
+        nurse: actor.name,
+        stationId: this.deps.info.stationId,
+        at: this.deps.clock.now(),
+        before,
+        after,
+      });
+    } catch (err) {
+      // the change is made (the source has it): say so loudly rather than pretend it was not
+      this.log('error', `threshold audit failed: ${(err as Error).message}`);
+    }
     this.log('info', 'thresholds of a patient changed'); // which and by whom: the threshold audit
     return after;
   }
@@ -1326,4 +1457,8 @@ export class StationCore {
   private log(level: 'info' | 'warn' | 'error', message: string): void {
     this.deps.log?.(level, message);
   }
+}
+
+function rosterView(r: RosterRecord): RosterMember {
+  return { nurseId: r.nurseId, name: r.name, role: r.role, active: r.active, updatedAt: r.updatedAt };
 }

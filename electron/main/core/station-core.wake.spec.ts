@@ -14,6 +14,9 @@ import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
 import { FakeClock } from './fake-clock';
 import type { AlertStore, TransitionRequest, TransitionResult, VitalsSource } from './ports';
 import { StationCore, type StationCoreDeps } from './station-core';
+import { callAs, NOBODY } from '../../../tests/support/nurses';
+
+const ANA = callAs('Ana', { role: 'nurse' });
 
 const T0 = Date.UTC(2026, 10, 24, 6, 0, 0);
 
@@ -142,6 +145,7 @@ function settingsPort(): StationCoreDeps['settings'] {
     updateNotifications: () => ({}) as SettingsView,
     ackRetentionDays: () => 30,
     updateRetention: () => ({}) as SettingsView,
+    updateSignIn: () => ({}) as SettingsView,
   };
 }
 
@@ -160,7 +164,14 @@ async function connectedStation() {
     notifier: { show: () => undefined },
     clock,
     settings: settingsPort(),
-    info: { mode: 'connected', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'electron' },
+    info: {
+      mode: 'connected',
+      stationId: 'ST-1',
+      version: 'test',
+      wardTimeZone: 'UTC',
+      shell: 'electron',
+      demoRoster: null,
+    },
     recordFeedInStore: false,
     handledCheckIntervalMs: 5_000,
     log: (level, message) => log(level, message),
@@ -170,7 +181,6 @@ async function connectedStation() {
     })(),
   });
   await core.start();
-  await core.handlers['session:sign-in']({ nurse: 'Ana' });
   const wakeLines = () =>
     log.mock.calls.filter(([, m]) => String(m).startsWith('wake (')).map(([, m]) => String(m));
   return { clock, store, vitals, cache, core, log, wakeLines };
@@ -186,7 +196,7 @@ describe('StationCore.wake() with fake ports', () => {
     expect(core.unreadCount()).toBe(2);
     // an acknowledgement made while the store is away waits in the local cache
     store.online = false;
-    const ack = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' });
+    const ack = await core.handlers['alerts:acknowledge']({ alertId: 'a1', action: 'confirm' }, ANA);
     expect(ack.synced).toBe(false);
     // meanwhile, another station resolved a2 and a third alert came in
     store.rows.get('a2')!.status = 'resolved';
@@ -242,13 +252,15 @@ describe('StationCore.wake() with fake ports', () => {
     store.online = false;
     await expect(core.wake('resume')).resolves.toBeUndefined();
     expect(log).toHaveBeenCalledWith('warn', 're-read after a wake failed: refresh exploded');
-    const health = await core.handlers['health:get']({});
+    const health = await core.handlers['health:get']({}, NOBODY);
     expect(health.find((h) => h.backend === 'alerts')!.up).toBe(false);
     // the next wake with everything back works
     vitals.failRefresh = false;
     store.online = true;
     await core.wake('network');
-    expect((await core.handlers['health:get']({})).find((h) => h.backend === 'alerts')!.up).toBe(true);
+    expect((await core.handlers['health:get']({}, NOBODY)).find((h) => h.backend === 'alerts')!.up).toBe(
+      true,
+    );
     await core.stop();
     await expect(core.wake('resume')).resolves.toBeUndefined(); // stopped: nothing
     expect(vitals.refreshes).toBe(2);
@@ -278,7 +290,14 @@ describe('StationCore.wake() in simulator mode after an 8-hour suspend', () => {
       notifier: { show: (r) => shown.push(r) },
       clock,
       settings: settingsPort(),
-      info: { mode: 'simulator', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'electron' },
+      info: {
+        mode: 'simulator',
+        stationId: 'ST-1',
+        version: 'test',
+        wardTimeZone: 'UTC',
+        shell: 'electron',
+        demoRoster: null,
+      },
       recordFeedInStore: true,
     });
     const newAlerts: Alert[] = [];

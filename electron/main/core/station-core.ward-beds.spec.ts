@@ -1,4 +1,4 @@
-// Settings' ward-bed editor through the core (issue #12): a signed-in nurse only, each change audited
+// Settings' ward-bed editor through the core (issue #12): the charge nurse only, each change audited
 // to the settings audit (section 'ward') before it is applied, then applied or refused; the simulator
 // has no configurable beds and says so.
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,12 @@ import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
 import { WardBedsError } from '../adapters/risingwave/risingwave-vitals-source';
 import { dispatch, type HandlerTable } from './dispatch';
 import { FakeClock } from './fake-clock';
-import type { AlertOutbox, AssignBedRequest, VitalsSource } from './ports';
-import { StationCore, type SettingsAuditEntry } from './station-core';
+import type { AlertOutbox, AssignBedRequest, AuditEvent, VitalsSource } from './ports';
+import { StationCore, type Call, type SettingsAuditEntry } from './station-core';
+import { callAs, NOBODY } from '../../../tests/support/nurses';
+
+/** The charge nurse changes the ward's beds (issue #18). */
+const LI_NA = callAs('Li Na', { role: 'charge', nurseId: 'C-LINA' });
 
 const NOW = 2_000_000;
 
@@ -83,8 +87,9 @@ const memoryOutbox = (): AlertOutbox => {
   };
 };
 
-async function setup(vitals: VitalsSource, audit?: (e: SettingsAuditEntry) => void) {
+async function setup(vitals: VitalsSource, audit?: (e: AuditEvent) => void) {
   const audits: SettingsAuditEntry[] = [];
+  const others: AuditEvent[] = [];
   const db = openStationDatabase(':memory:');
   const core = new StationCore({
     vitals,
@@ -100,43 +105,68 @@ async function setup(vitals: VitalsSource, audit?: (e: SettingsAuditEntry) => vo
       updateNotifications: () => ({}) as SettingsView,
       ackRetentionDays: () => 30,
       updateRetention: () => ({}) as SettingsView,
+      updateSignIn: () => ({}) as SettingsView,
     },
-    info: { mode: 'connected', stationId: 'ST-1', version: 'test', wardTimeZone: 'UTC', shell: 'web' },
+    info: {
+      mode: 'connected',
+      stationId: 'ST-1',
+      version: 'test',
+      wardTimeZone: 'UTC',
+      shell: 'web',
+      demoRoster: null,
+    },
     recordFeedInStore: false,
-    auditSettings: audit ?? ((e) => audits.push(e)),
+    audit: {
+      record:
+        audit ??
+        ((e) => {
+          if (e.kind === 'settings') audits.push(e);
+          else others.push(e);
+        }),
+      list: () => [],
+    },
     log: () => undefined,
   });
   await core.start();
-  const call = (channel: string, request: unknown) =>
-    dispatch(core.handlers as unknown as HandlerTable, channel, request);
-  return { core, audits, call };
+  const call = (channel: string, request: unknown, as: Call = NOBODY) =>
+    dispatch(core.handlers as unknown as HandlerTable, channel, request, undefined, as);
+  return { core, audits, others, call };
 }
 
 describe('StationCore: ward beds (Settings)', () => {
-  it('lists the ward beds without sign-in, but assigns only for a signed-in nurse', async () => {
+  it('lists the ward beds without sign-in, but assigns only for a signed-in charge nurse', async () => {
     const vitals = new WardVitals();
-    const { call, audits } = await setup(vitals);
+    const { call, audits, others } = await setup(vitals);
     const list = await call('ward:beds-config', {});
     expect(list).toMatchObject({ ok: true, value: [{ bedId: 'A-1' }, { bedId: 'A-2' }] });
     const anon = await call('ward:assign-bed', { bedId: 'A-2', patientId: 'P2' });
     expect(anon).toEqual({
       ok: false,
-      error: { code: 'unauthorized', message: 'Sign in before changing the station settings.' },
+      error: { code: 'unauthorized', message: "Sign in as the charge nurse to change the ward's beds." },
+    });
+    const nurse = await call(
+      'ward:assign-bed',
+      { bedId: 'A-2', patientId: 'P2' },
+      callAs('Sam', { role: 'nurse' }),
+    );
+    expect(nurse).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: "Only the charge nurse may change the ward's beds." },
     });
     expect(vitals.calls).toEqual([]);
     expect(audits).toEqual([]);
+    expect(others).toEqual([]);
   });
 
   it('audits the request before applying it, then the outcome, and passes nurse and station on', async () => {
     const vitals = new WardVitals();
-    const { call, core, audits } = await setup(vitals);
-    await core.handlers['session:sign-in']({ nurse: 'Li Na' });
-    const r = await call('ward:assign-bed', { bedId: 'A-2', patientId: 'P1' });
+    const { call, audits } = await setup(vitals);
+    const r = await call('ward:assign-bed', { bedId: 'A-2', patientId: 'P1' }, LI_NA);
     expect(r.ok).toBe(true);
     expect(vitals.calls).toEqual([{ bedId: 'A-2', patientId: 'P1', nurse: 'Li Na', stationId: 'ST-1' }]);
-    expect(audits.map((a) => [a.section, a.outcome, a.nurse, a.stationId])).toEqual([
-      ['ward', 'requested', 'Li Na', 'ST-1'],
-      ['ward', 'applied', 'Li Na', 'ST-1'],
+    expect(audits.map((a) => [a.kind, a.section, a.outcome, a.nurseId, a.nurse, a.stationId])).toEqual([
+      ['settings', 'ward', 'requested', 'C-LINA', 'Li Na', 'ST-1'],
+      ['settings', 'ward', 'applied', 'C-LINA', 'Li Na', 'ST-1'],
     ]);
     expect(audits[0]?.before).toEqual({
       bed: { bedId: 'A-2', patientId: null, updatedAt: null, updatedBy: null },
@@ -151,9 +181,8 @@ describe('StationCore: ward beds (Settings)', () => {
 
   it("records a refusal (another ward's bed) and answers it as the adapter worded it", async () => {
     const vitals = new WardVitals();
-    const { call, core, audits } = await setup(vitals);
-    await core.handlers['session:sign-in']({ nurse: 'Li Na' });
-    const r = await call('ward:assign-bed', { bedId: 'X-1', patientId: null });
+    const { call, audits } = await setup(vitals);
+    const r = await call('ward:assign-bed', { bedId: 'X-1', patientId: null }, LI_NA);
     expect(r).toEqual({
       ok: false,
       error: { code: 'conflict', message: 'Bed X-1 belongs to another ward.' },
@@ -164,24 +193,22 @@ describe('StationCore: ward beds (Settings)', () => {
 
   it('makes no change it could not record', async () => {
     const vitals = new WardVitals();
-    const { call, core } = await setup(vitals, () => {
+    const { call } = await setup(vitals, () => {
       throw new Error('disk full');
     });
-    await core.handlers['session:sign-in']({ nurse: 'Li Na' });
-    const r = await call('ward:assign-bed', { bedId: 'A-2', patientId: 'P2' });
+    const r = await call('ward:assign-bed', { bedId: 'A-2', patientId: 'P2' }, LI_NA);
     expect(r).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(vitals.calls).toEqual([]);
   });
 
   it('answers the simulator (no configurable beds) with a clear unavailable', async () => {
-    const { call, core } = await setup(new Vitals());
-    await core.handlers['session:sign-in']({ nurse: 'Li Na' });
+    const { call } = await setup(new Vitals());
     const message = "Wards are set in the hospital's RisingWave; the simulator shows its own beds.";
-    expect(await call('ward:beds-config', {})).toEqual({
+    expect(await call('ward:beds-config', {}, LI_NA)).toEqual({
       ok: false,
       error: { code: 'unavailable', message },
     });
-    expect(await call('ward:assign-bed', { bedId: 'A-1', patientId: null })).toEqual({
+    expect(await call('ward:assign-bed', { bedId: 'A-1', patientId: null }, LI_NA)).toEqual({
       ok: false,
       error: { code: 'unavailable', message },
     });
@@ -197,7 +224,7 @@ describe('StationCore: ward beds (Settings)', () => {
       { bedId: 'A-1' },
       { bedId: 'A-1', patientId: null, wardId: 'B' },
     ]) {
-      expect(await call('ward:assign-bed', req)).toMatchObject({ error: { code: 'bad_request' } });
+      expect(await call('ward:assign-bed', req, LI_NA)).toMatchObject({ error: { code: 'bad_request' } });
     }
   });
 });

@@ -16,19 +16,30 @@ import { createSqliteAckCache } from '../adapters/sqlite/sqlite-ack-cache';
 import { createSqliteAlertOutbox } from '../adapters/sqlite/sqlite-alert-outbox';
 import { createSqliteAlertStore } from '../adapters/sqlite/sqlite-alert-store';
 import { createSqliteAnnouncedAlerts } from '../adapters/sqlite/sqlite-announced-alerts';
+import { createSqliteAuditLog } from '../adapters/sqlite/sqlite-audit-log';
+import { createSqliteRoster } from '../adapters/sqlite/sqlite-roster';
 import { createSettingsStore, type SettingsStore } from '../config/settings-store';
-import { dispatch } from './dispatch';
+import { demoRosterRecords, demoRosterView } from './demo-roster';
+import { dispatch, type HandlerTable } from './dispatch';
 import type { HostOptions, StationHost } from './host-types';
 import { logger } from './logger';
-import { systemClock, type AlertStore, type Clock, type VitalsSource } from './ports';
-import {
-  StationCore,
-  type SettingsAuditEntry,
-  type SettingsPort,
-  type ThresholdAuditEntry,
-} from './station-core';
+import { systemClock, type AlertStore, type Clock, type RosterStore, type VitalsSource } from './ports';
+import { SessionGate } from './session-gate';
+import { StationCore, type Call, type SettingsPort } from './station-core';
 
 export const APP_VERSION = '0.1.0';
+
+/** Requests that are the nurse's own doing, and so count as activity (reads and polls do not). */
+const ACTIONS: ReadonlySet<string> = new Set([
+  'alerts:acknowledge',
+  'thresholds:update',
+  'ward:assign-bed',
+  'roster:save',
+  'settings:update-connection',
+  'settings:update-notifications',
+  'settings:update-retention',
+  'settings:update-sign-in',
+]);
 
 /** e.g. "Electron 45.4.1, Node 22.20.0, linux x64" (Settings → About) */
 function runtimeDescription(): string {
@@ -61,38 +72,6 @@ function sqliteThresholds(db: Database): ThresholdPersistence {
   };
 }
 
-function thresholdAudit(db: Database): (e: ThresholdAuditEntry) => void {
-  db.exec(`CREATE TABLE IF NOT EXISTS threshold_audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, patient_id TEXT NOT NULL, nurse TEXT NOT NULL,
-    station_id TEXT NOT NULL, at INTEGER NOT NULL, before_json TEXT NOT NULL, after_json TEXT NOT NULL)`);
-  const insert = db.prepare(
-    'INSERT INTO threshold_audit (patient_id, nurse, station_id, at, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  return (e) =>
-    insert.run(e.patientId, e.nurse, e.stationId, e.at, JSON.stringify(e.before), JSON.stringify(e.after));
-}
-
-/** Who changed which setting, and from what to what (never a password: the views hold none). */
-function settingsAudit(db: Database): (e: SettingsAuditEntry) => void {
-  db.exec(`CREATE TABLE IF NOT EXISTS settings_audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, outcome TEXT NOT NULL, nurse TEXT NOT NULL,
-    station_id TEXT NOT NULL, at INTEGER NOT NULL, before_json TEXT NOT NULL, after_json TEXT NOT NULL)`);
-  const insert = db.prepare(
-    `INSERT INTO settings_audit (section, outcome, nurse, station_id, at, before_json, after_json)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  return (e) =>
-    insert.run(
-      e.section,
-      e.outcome,
-      e.nurse,
-      e.stationId,
-      e.at,
-      JSON.stringify(e.before),
-      JSON.stringify(e.after),
-    );
-}
-
 function settingsPort(store: SettingsStore): SettingsPort {
   return {
     // the settings screen sees a keyring that became available since start (asked again if it was not)
@@ -105,6 +84,7 @@ function settingsPort(store: SettingsStore): SettingsPort {
     updateNotifications: (policy) => store.updateNotifications(policy),
     ackRetentionDays: () => store.ackRetentionDays(),
     updateRetention: (days) => store.setAckRetentionDays(days),
+    updateSignIn: (signIn) => store.updateSignIn(signIn),
   };
 }
 
@@ -112,7 +92,13 @@ interface Wiring {
   core: StationCore;
   vitals: VitalsSource;
   alerts: AlertStore;
+  roster: RosterStore;
+  /** the core's channels and the session gate's, answered per caller */
+  handlers: HandlerTable;
 }
+
+/** How often sessions that ran out of idle time are ended (audited, and their windows told). */
+const SESSION_SWEEP_MS = 15_000;
 
 export async function createStationHost(opts: HostOptions & { clock?: Clock }): Promise<StationHost> {
   const clock = opts.clock ?? systemClock;
@@ -142,24 +128,45 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
   await settings.unlock();
   const stationId = opts.stationId ?? process.env.NURSE_STATION_ID ?? hostname().split('.')[0] ?? 'station';
   const timeZone = opts.simulator?.timeZone ?? process.env.NURSE_STATION_TIME_ZONE ?? systemTimeZone();
-  const audit = thresholdAudit(db);
-  const auditSettings = settingsAudit(db);
+  const audit = createSqliteAuditLog(db);
   const listeners = new Set<<E extends EventName>(event: E, payload: EventMap[E]) => void>();
+  const emit = <E extends EventName>(event: E, payload: EventMap[E]) => {
+    for (const l of listeners) l(event, payload);
+  };
   let wiring: Wiring | null = null;
   let rewiring: Promise<void> = Promise.resolve();
-  let signedIn: string | null = null;
+  // Sessions belong to windows and connections, not to a core: they outlive a rebuilt one.
+  const sessions = new SessionGate({
+    clock,
+    roster: () => wiring?.roster ?? null,
+    audit: (event) => audit.record(event),
+    stationId,
+    idleMinutes: () => settings.get().signIn.idleMinutes,
+    onChanged: (reason) => emit('session:changed', { reason }),
+    log: (level, message) => logger.log(level, message),
+  });
+  let sweepTimer: unknown = null;
+  const sweep = () => {
+    sessions.sweep();
+    sweepTimer = clock.setTimeout(sweep, SESSION_SWEEP_MS);
+  };
+  sweep();
 
   async function build(): Promise<Wiring> {
     const s = settings.get();
+    const identifiers = settings.identifierRule(); // one instance per wiring: its adapters share the reject count
     let vitals: VitalsSource;
     let alerts: AlertStore;
+    let roster: RosterStore;
     if (s.connection.mode === 'connected') {
       // Loaded on first use: the drivers (mysql2, pg) cost ≈ 0.1 s of start-up a simulator never needs.
-      const [{ createRisingWaveVitalsSource }, { createMysqlAlertStore }, kafkaFeed] = await Promise.all([
-        import('../adapters/risingwave/risingwave-vitals-source'),
-        import('../adapters/mysql/mysql-alert-store'),
-        s.connection.kafka.bootstrap ? import('../adapters/kafka/kafka-alert-feed') : null,
-      ]);
+      const [{ createRisingWaveVitalsSource }, { createMysqlAlertStore }, { createMysqlRoster }, kafkaFeed] =
+        await Promise.all([
+          import('../adapters/risingwave/risingwave-vitals-source'),
+          import('../adapters/mysql/mysql-alert-store'),
+          import('../adapters/mysql/mysql-roster'),
+          s.connection.kafka.bootstrap ? import('../adapters/kafka/kafka-alert-feed') : null,
+        ]);
       const rw = s.connection.risingwave;
       const my = s.connection.mysql;
       const kafka = s.connection.kafka;
@@ -177,6 +184,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         clock,
         stationId,
         wardId: s.connection.wardId || null,
+        identifiers,
         createAlertPush: kafkaFeed
           ? (deliver) =>
               kafkaFeed.createKafkaAlertFeed({
@@ -186,6 +194,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
                 deliver,
                 clock,
                 log: (m) => logger.warn(m),
+                identifiers,
               })
           : undefined,
       });
@@ -196,6 +205,14 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         password: my.password ?? '',
         database: my.database,
         stationId,
+        identifiers,
+      });
+      roster = createMysqlRoster({
+        host: my.host,
+        port: my.port,
+        user: my.user,
+        password: my.password ?? '',
+        database: my.database,
       });
     } else {
       vitals = new SimulatedVitalsSource({
@@ -208,8 +225,11 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         log: (m) => logger.info(m),
         timeZone,
         thresholds: sqliteThresholds(db),
+        identifiers,
       });
       alerts = createSqliteAlertStore(db, { stationId });
+      // simulator mode: the published demo roster, seeded once (a PIN changed here survives restarts)
+      roster = createSqliteRoster(db, { seed: demoRosterRecords(clock.now()) });
     }
     const core = new StationCore({
       vitals,
@@ -226,21 +246,38 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
         version: APP_VERSION,
         wardTimeZone: timeZone,
         shell: opts.shell,
+        demoRoster: s.connection.mode === 'simulator' ? demoRosterView() : null,
       },
       about: { dataDir: opts.dataDir, logDir: opts.logDir ?? null, runtime: runtimeDescription() },
       recordFeedInStore: s.connection.mode === 'simulator',
       // other stations acknowledge in the shared MySQL store: learn of it every 5 s
       handledCheckIntervalMs: s.connection.mode === 'connected' ? 5_000 : undefined,
-      auditThresholds: audit,
-      auditSettings,
+      audit,
+      roster,
+      onRosterSaved: (member) => sessions.rosterChanged(member),
       log: (level, message) => logger.log(level, message),
       newId: randomUUID,
       cacheReplacedAtStart: cacheReplaced ? { ...cacheReplaced } : undefined,
     });
-    core.on((event, payload) => {
-      for (const l of listeners) l(event, payload);
-    });
-    return { core, vitals, alerts };
+    core.on(emit);
+    const withSession = (c: Call) => ({ ...core.info(), nurse: sessions.session(c.peer) });
+    const handlers: HandlerTable = {
+      ...core.handlers,
+      'station:info': async (_req: never, c: Call) => withSession(c),
+      'session:sign-in': async (req: { nurseId: string; pin: string }, c: Call) => {
+        await sessions.signIn(c.peer, req.nurseId, req.pin);
+        return withSession(c);
+      },
+      'session:sign-out': async (_req: never, c: Call) => {
+        sessions.signOut(c.peer);
+        return withSession(c);
+      },
+      'session:activity': async (_req: never, c: Call) => {
+        sessions.activity(c.peer);
+        return withSession(c);
+      },
+    };
+    return { core, vitals, alerts, roster, handlers };
   }
 
   async function startWiring(): Promise<void> {
@@ -258,26 +295,36 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
     wiring = null;
     if (!old) return;
     await old.core.stop();
-    await old.alerts.close();
+    await Promise.all([old.alerts.close(), old.roster.close()]);
   }
 
   await startWiring();
 
   // A changed connection (or mode) takes effect at once: the core is rebuilt on the new adapters.
   let lastConnection = JSON.stringify(settings.get().connection);
+  const rosterSource = () => {
+    const c = settings.get().connection;
+    return c.mode === 'simulator'
+      ? 'simulator'
+      : JSON.stringify([c.mysql.host, c.mysql.port, c.mysql.database]);
+  };
+  let lastRosterSource = rosterSource();
   settings.onChange(() => {
     const now = JSON.stringify(settings.get().connection);
     if (now === lastConnection) return;
     lastConnection = now;
+    if (rosterSource() !== lastRosterSource) {
+      lastRosterSource = rosterSource();
+      sessions.endAll('roster-changed');
+    }
     rewiring = rewiring
       .then(async () => {
         await stopWiring();
         await startWiring();
         const core = wiring?.core;
         if (!core) return;
-        if (signedIn) await core.handlers['session:sign-in']({ nurse: signedIn });
-        const health = await core.handlers['health:get']({});
-        for (const l of listeners) l('health:changed', health);
+        const health = await core.handlers['health:get']({}, { peer: 'host', actor: null });
+        emit('health:changed', health);
       })
       .catch((err: Error) => logger.error(`could not apply the new connection settings: ${err.message}`));
   });
@@ -292,13 +339,19 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
           error: { code: 'unavailable', message: 'The station is restarting; try again.' },
         };
       }
-      const result = await dispatch(current.core.handlers, channel, request, (m) =>
-        logger.error(`${ctx.shell}/${ctx.peer}: ${m}`),
+      // the caller's own session: a window or connection is nobody until its nurse signs in there
+      const call: Call = { peer: ctx.peer, actor: sessions.actor(ctx.peer) };
+      const result = await dispatch(
+        current.handlers,
+        channel,
+        request,
+        (m) => logger.error(`${ctx.shell}/${ctx.peer}: ${m}`),
+        call,
       );
-      // The signed-in nurse outlives a rewiring.
-      if (result.ok && (channel === 'session:sign-in' || channel === 'session:sign-out')) {
-        signedIn = (result.value as { nurse: string | null }).nurse;
-      }
+      if (!result.ok && result.error.code === 'forbidden')
+        sessions.forbidden(ctx.peer, call.actor, String(channel));
+      // an action done is activity: the nurse acknowledging alerts is not signed out mid-round
+      else if (result.ok && call.actor && ACTIONS.has(String(channel))) sessions.activity(ctx.peer);
       return result;
     },
     onEvent(listener) {
@@ -306,6 +359,10 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       return () => listeners.delete(listener);
     },
     unreadCount: () => wiring?.core.unreadCount() ?? 0,
+    endSessions: (reason) => {
+      sessions.endAll(reason);
+    },
+    peerClosed: (peer) => sessions.peerClosed(peer),
     async wake(reason) {
       try {
         await rewiring; // a station being rebuilt for new settings connects afresh anyway
@@ -315,6 +372,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       }
     },
     async close() {
+      if (sweepTimer !== null) clock.clearTimeout(sweepTimer);
       await rewiring;
       await stopWiring();
       cache.close(); // brings a cache file written back while running up to date one last time

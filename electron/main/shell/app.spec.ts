@@ -27,6 +27,8 @@ function fakeHost() {
     onEvent: vi.fn(() => () => {}),
     unreadCount: vi.fn(() => 0),
     wake: vi.fn(async () => {}),
+    endSessions: vi.fn((_reason: 'screen-locked') => {}),
+    peerClosed: vi.fn((_peer: string) => {}),
     close: vi.fn(async () => {}),
   } satisfies StationHost;
 }
@@ -165,6 +167,20 @@ describe('runElectronShell', () => {
     fake().app.quit();
     await vi.waitFor(() => expect(raw(fake().app).exited).toBe(true));
     expect(raw(fake().powerSaveBlocker).blockers.size).toBe(0);
+  });
+
+  it("signs every nurse out when the screen locks, and the window's nurse when the window closes", async () => {
+    const { host, win } = await start();
+    expect(host.endSessions).not.toHaveBeenCalled();
+    fake().powerMonitor.emit('lock-screen');
+    expect(host.endSessions).toHaveBeenCalledWith('screen-locked');
+    expect(host.endSessions).toHaveBeenCalledTimes(1);
+    expect(host.peerClosed).not.toHaveBeenCalled();
+    // the peer the IPC handler names this window's requests with (ipc.ts checkSender)
+    win!.emit('closed');
+    expect(host.peerClosed).toHaveBeenCalledWith(`window:${win!.id}`);
+    fake().app.quit();
+    await vi.waitFor(() => expect(raw(fake().app).exited).toBe(true));
   });
 
   it('a renderer crash loop is announced: critical notification, tray line, dialog; "Try again" reloads', async () => {

@@ -257,7 +257,11 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
     const handled = (payload as EventMap['alerts:changed']).filter((a) => a.status !== 'pending');
     if (handled.length > 0) notifier.alertsHandled(handled.map((a) => a.alertId));
   });
-  power = startPowerGuard({ keepAwake: settings.keepAwake, wake: (reason) => station.wake(reason) });
+  power = startPowerGuard({
+    keepAwake: settings.keepAwake,
+    wake: (reason) => station.wake(reason),
+    lockScreen: () => station.endSessions('screen-locked'),
+  });
   const restarts = guards.recentRestarts();
   if (restarts.length > 0) {
     const at = new Date(restarts[restarts.length - 1] ?? Date.now()).toLocaleTimeString();
@@ -359,8 +363,11 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
       })
       .catch((err: unknown) => logger.error(`shell: the close dialog failed: ${messageOf(err)}`));
   });
+  const windowPeer = `window:${win.id}`;
   win.on('closed', () => {
     win = null;
+    // the nurse signed in in that window is signed out with it
+    host?.peerClosed(windowPeer);
   });
 
   return { getWindow: () => win, getHost: () => host };

@@ -49,6 +49,38 @@ describe('startPowerGuard', () => {
     expect(wake).toHaveBeenCalledTimes(2);
   });
 
+  it('signs every nurse out on lock-screen (not a wake), and stops listening on dispose', () => {
+    const wake = vi.fn(async () => {});
+    const lockScreen = vi.fn();
+    const guard = startPowerGuard({ keepAwake: 'display', wake, lockScreen });
+    fake().powerMonitor.emit('lock-screen');
+    expect(lockScreen).toHaveBeenCalledTimes(1);
+    expect(wake).not.toHaveBeenCalled();
+    expect(logs.join('\n')).toMatch(/screen was locked/);
+    fake().powerMonitor.emit('unlock-screen'); // unlocking re-reads, and signs nobody in
+    expect(wake.mock.calls).toEqual([['unlock-screen']]);
+    expect(lockScreen).toHaveBeenCalledTimes(1);
+    guard.dispose();
+    fake().powerMonitor.emit('lock-screen');
+    expect(lockScreen).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failing sign-out at lock-screen is logged, never thrown into Electron; no dep is no-op', () => {
+    const guard = startPowerGuard({
+      keepAwake: 'display',
+      wake: vi.fn(),
+      lockScreen: () => {
+        throw new Error('gate broke');
+      },
+    });
+    expect(() => fake().powerMonitor.emit('lock-screen')).not.toThrow();
+    expect(logs.join('\n')).toMatch(/signing out at screen lock failed: gate broke/);
+    guard.dispose();
+    const bare = startPowerGuard({ keepAwake: 'display', wake: vi.fn() });
+    expect(() => fake().powerMonitor.emit('lock-screen')).not.toThrow();
+    bare.dispose();
+  });
+
   it('re-reads when the network comes back (sampled: the main process has no change event)', () => {
     const wake = vi.fn();
     const n = raw(fake().net);

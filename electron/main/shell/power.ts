@@ -11,6 +11,8 @@ export interface PowerGuardDeps {
   keepAwake: KeepAwake;
   /** reconnect and re-read now (StationHost.wake) */
   wake: (reason: WakeReason) => Promise<void> | void;
+  /** the screen was locked: sign every nurse out (StationHost.endSessions) */
+  lockScreen?: () => void;
   /** how often the network state is sampled (Electron's main process has no change event) */
   networkPollMs?: number;
 }
@@ -50,7 +52,17 @@ export function startPowerGuard(deps: PowerGuardDeps): PowerGuard {
     logger.warn('shell: the system is suspending; the station stops alerting until it resumes');
   const onResume = (): void => wake('resume');
   const onUnlock = (): void => wake('unlock-screen');
+  // nobody stays signed in behind a locked screen: whoever unlocks it signs in again
+  const onLock = (): void => {
+    logger.info('shell: the screen was locked: signing every nurse out');
+    try {
+      deps.lockScreen?.();
+    } catch (err) {
+      logger.error(`shell: signing out at screen lock failed: ${messageOf(err)}`);
+    }
+  };
   powerMonitor.on('suspend', onSuspend);
+  powerMonitor.on('lock-screen', onLock);
   powerMonitor.on('resume', onResume);
   powerMonitor.on('unlock-screen', onUnlock);
 
@@ -74,6 +86,7 @@ export function startPowerGuard(deps: PowerGuardDeps): PowerGuard {
       powerMonitor.removeListener('suspend', onSuspend);
       powerMonitor.removeListener('resume', onResume);
       powerMonitor.removeListener('unlock-screen', onUnlock);
+      powerMonitor.removeListener('lock-screen', onLock);
       if (blockerId !== null && powerSaveBlocker.isStarted(blockerId)) powerSaveBlocker.stop(blockerId);
       blockerId = null;
     },

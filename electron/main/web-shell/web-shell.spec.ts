@@ -12,7 +12,15 @@ import { isLoopback, startWebShell, type WebShell } from './web-shell';
 
 type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
-function fakeHost(): StationHost & { emit: Listener } {
+function fakeHost(): StationHost & {
+  emit: Listener;
+  /** the peer of every request handled, in order */
+  peers: string[];
+  /** the peers the shell said were closed */
+  closedPeers: string[];
+} {
+  const peers: string[] = [];
+  const closedPeers: string[] = [];
   const listeners = new Set<Listener>();
   const emit: Listener = (event, payload) => {
     for (const l of listeners) l(event, payload);
@@ -34,15 +42,22 @@ function fakeHost(): StationHost & { emit: Listener } {
     },
   } as unknown as HandlerTable;
   return {
-    handle: (channel, request) => dispatch(handlers, channel, request),
+    handle: (channel, request, ctx) => {
+      peers.push(ctx.peer);
+      return dispatch(handlers, channel, request);
+    },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
     unreadCount: () => 0,
     wake: async () => undefined,
+    endSessions: () => undefined,
+    peerClosed: (peer) => void closedPeers.push(peer),
     close: async () => undefined,
     emit,
+    peers,
+    closedPeers,
   };
 }
 
@@ -157,6 +172,26 @@ describe('web shell WebSocket', () => {
     host.emit('rejects:changed', { total: 1, byDevice: [] });
     expect(await event).toEqual({ event: 'rejects:changed', payload: { total: 1, byDevice: [] } });
     ws.close();
+  });
+
+  // Issue #18: sign-in belongs to the connection; a tab closed or dropped must be signed out.
+  it('names each connection a peer of its own, and tells the host when it closes', async () => {
+    const a = await connect();
+    const b = await connect();
+    await call(a, { id: 1, channel: 'station:info', request: {} });
+    const peerA = host.peers.at(-1)!;
+    await call(b, { id: 1, channel: 'station:info', request: {} });
+    const peerB = host.peers.at(-1)!;
+    expect(peerA).toMatch(/^ws-\d+$/);
+    expect(peerB).not.toBe(peerA);
+    expect(host.closedPeers).not.toContain(peerA);
+    a.close();
+    await vi.waitFor(() => expect(host.closedPeers).toContain(peerA));
+    expect(host.closedPeers).not.toContain(peerB);
+    // a dropped connection (no closing handshake) is closed as well
+    b.terminate();
+    await vi.waitFor(() => expect(host.closedPeers).toContain(peerB));
+    expect(host.closedPeers.filter((p) => p === peerA)).toHaveLength(1);
   });
 
   it('sends the events of one turn as one frame, in order; a single event as itself', async () => {

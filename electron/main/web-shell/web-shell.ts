@@ -398,6 +398,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   // the page as one frame: one task and one re-render there instead of one each, with a frame painted
   // between them (docs/performance.md, fix 12). An answer is sent at once, with the events before it.
   let peerSeq = 0;
+  const shellTag = randomBytes(4).toString('hex');
   const clients = new Map<WebSocket, string[]>();
   let flushScheduled = false;
   const flush = (ws: WebSocket, outbox: string[]) => {
@@ -411,7 +412,9 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     for (const [ws, outbox] of clients) flush(ws, outbox);
   };
   wss.on('connection', (ws: WebSocket, _req: IncomingMessage, own: boolean) => {
-    const peer = `ws-${++peerSeq}${own ? '-own' : ''}`;
+    // A sign-in belongs to this label (core/session-gate.ts): unique across every web shell of the
+    // process, not only within this one.
+    const peer = `ws-${shellTag}-${++peerSeq}${own ? '-own' : ''}`;
     const outbox: string[] = [];
     clients.set(ws, outbox);
     const bucket = tokenBucket(rate, rate * 2, monotonic);
@@ -492,6 +495,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     });
     ws.on('close', () => {
       clients.delete(ws);
+      // sign-in belongs to the connection: a tab closed or dropped is signed out
+      opts.host.peerClosed(peer);
       // its waiting requests are dropped: nobody would read their answers
       queued -= waiting.jobs.length;
       waiting.jobs.length = 0;

@@ -3,8 +3,10 @@
 import { readonly, ref } from 'vue';
 import type {
   Channel,
+  ErrorCode,
   EventMap,
   EventName,
+  IpcError,
   RequestOf,
   ResponseOf,
   Result,
@@ -105,19 +107,53 @@ function electronClient(api: StationApi): StationClient {
   };
 }
 
+export type InvokeErrorListener = (channel: Channel, error: IpcError) => void;
+const errorListeners = new Set<InvokeErrorListener>();
+
+/**
+ * Hears every refused request, whichever store made it: the station store re-asks who is signed in
+ * when any request comes back `unauthorized` (the session ended) or `forbidden` (the role changed).
+ */
+export function onInvokeError(listener: InvokeErrorListener): () => void {
+  errorListeners.add(listener);
+  return () => errorListeners.delete(listener);
+}
+
+/** The same client, its refusals told to the listeners before the caller sees them. */
+function observed(client: StationClient): StationClient {
+  return {
+    ...client,
+    async invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+      const r = await client.invoke(channel, request);
+      if (!r.ok) {
+        for (const listener of [...errorListeners]) {
+          try {
+            listener(channel, r.error);
+          } catch {
+            // a listener's bug must not turn the caller's answer into an exception
+          }
+        }
+      }
+      return r;
+    },
+  };
+}
+
 let instance: StationClient | null = null;
 
 export function getStationApi(): StationClient {
   if (instance) return instance;
   if (typeof window !== 'undefined' && window.nurseStation) {
-    instance = electronClient(window.nurseStation);
+    instance = observed(electronClient(window.nurseStation));
   } else if (typeof window !== 'undefined') {
-    instance = createWsClient({
-      url: webSocketUrl(window.location),
-      protocols: subprotocols(readToken()),
-      // The browser WebSocket has exactly this shape; its handler types just name DOM event classes.
-      createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
-    });
+    instance = observed(
+      createWsClient({
+        url: webSocketUrl(window.location),
+        protocols: subprotocols(readToken()),
+        // The browser WebSocket has exactly this shape; its handler types just name DOM event classes.
+        createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
+      }),
+    );
   } else {
     throw new Error('getStationApi() needs a browser window; tests call setStationApi() first');
   }
@@ -126,10 +162,18 @@ export function getStationApi(): StationClient {
 
 /** Tests (and only tests) inject a mocked StationApi here. */
 export function setStationApi(api: StationClient | null): void {
-  instance = api;
+  instance = api ? observed(api) : null;
+  if (!api) errorListeners.clear();
 }
+
+const FALLBACK: Partial<Record<ErrorCode, string>> = {
+  unauthorized: 'Nobody is signed in on this screen: please sign in.',
+  forbidden: 'Charge nurse only: ask the charge nurse to sign in and do this.',
+  rate_limited: 'Too many attempts: wait a few minutes and try again.',
+  unavailable: 'The station is not answering: try again in a moment.',
+};
 
 /** Turns an IPC error into the sentence shown to the nurse. */
 export function errorText(error: { code: string; message: string }): string {
-  return error.message || 'Something went wrong.';
+  return error.message || FALLBACK[error.code as ErrorCode] || 'Something went wrong.';
 }

@@ -1,8 +1,9 @@
-// A tiny hash router: no router package is installed and six screens do not need one.
-// Routes: #/ (ward), #/alerts, #/alerts/<alertId>, #/patients/<patientId>, #/statistics, #/review, #/settings.
+// A tiny hash router: no router package is installed and seven screens do not need one.
+// Routes: #/ (ward), #/alerts, #/alerts/<alertId>, #/patients/<patientId>, #/statistics, #/review,
+// #/audit, #/settings.
 import { readonly, shallowRef } from 'vue';
 
-export type ScreenName = 'ward' | 'alerts' | 'patient' | 'statistics' | 'review' | 'settings';
+export type ScreenName = 'ward' | 'alerts' | 'patient' | 'statistics' | 'review' | 'audit' | 'settings';
 
 export interface Route {
   screen: ScreenName;
@@ -16,6 +17,7 @@ const SIMPLE: Record<string, ScreenName> = {
   alerts: 'alerts',
   statistics: 'statistics',
   review: 'review',
+  audit: 'audit',
   settings: 'settings',
 };
 

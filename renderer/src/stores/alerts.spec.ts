@@ -2,8 +2,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AckRecord, Alert, AlertPage, Thresholds } from '../../../shared/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
-import type { AckOutcome, AlertDetail, StationInfo } from '../../../shared/ipc/contract';
-import { fail, flush, mockStation, ok, type Handlers } from '../api/mock-station';
+import type { AckOutcome, AlertDetail } from '../../../shared/ipc/contract';
+import { fail, fakeSessions, flush, mockStation, ok, type Handlers } from '../api/mock-station';
 import { setStationApi } from '../api/station-api';
 import { useAlertsStore } from './alerts';
 import { useStationStore } from './station';
@@ -27,20 +27,13 @@ function alert(id: string, ageMs: number, patch: Partial<Alert> = {}): Alert {
   };
 }
 const thresholds: Thresholds = { patientId: 'P1', ...DEFAULT_THRESHOLDS, custom: false };
-const info = (nurse: string | null): StationInfo => ({
-  mode: 'simulator',
-  stationId: 's1',
-  version: '0',
-  wardTimeZone: 'UTC',
-  nurse,
-  shell: 'web',
-});
-function record(a: Alert, action: 'confirm' | 'resolve', nurse = 'Ann'): AckRecord {
+function record(a: Alert, action: 'confirm' | 'resolve', nurse = 'Li Na', nurseId = 'N1001'): AckRecord {
   return {
     ackId: `ack-${a.alertId}-${action}`,
     alertId: a.alertId,
     action,
     nurse,
+    nurseId,
     stationId: 's1',
     note: null,
     ackTime: NOW,
@@ -54,17 +47,15 @@ function record(a: Alert, action: 'confirm' | 'resolve', nurse = 'Ann'): AckReco
 let station: ReturnType<typeof mockStation>;
 let db: Map<string, Alert>;
 
-async function setup(extra: Handlers = {}, nurse: string | null = 'Ann') {
+/** `signedIn`: Li Na (N1001, the demo roster's nurse) is signed in on this window from the start */
+async function setup(extra: Handlers = {}, signedIn = true) {
   db = new Map(
     ['a5', 'a4', 'a3', 'a2', 'a1'].map((id, i) => [id, alert(id, (i + 1) * 60_000)] as [string, Alert]),
   );
-  let signedIn = nurse;
+  const sessions = fakeSessions();
+  if (signedIn) sessions.handlers['session:sign-in']({ nurseId: 'N1001', pin: '1234' });
   station = mockStation({
-    'station:info': () => ok(info(signedIn)),
-    'session:sign-in': ({ nurse: n }) => {
-      signedIn = n;
-      return ok(info(n));
-    },
+    ...sessions.handlers,
     'alerts:list': (q) => {
       const all = [...db.values()].filter((a) => !q.status || a.status === q.status);
       const start = q.after ? all.findIndex((a) => a.alertId === q.after!.alertId) + 1 : 0;
@@ -94,21 +85,22 @@ async function setup(extra: Handlers = {}, nurse: string | null = 'Ann') {
       const d: AlertDetail = { alert: a, thresholds, trend: [], history: [] };
       return ok(d);
     },
-    'alerts:acknowledge': ({ alertId, action }) => {
+    'alerts:acknowledge': sessions.requires('nurse', 'alerts:acknowledge', ({ alertId, action }) => {
+      const who = sessions.info().nurse!;
       const a = db.get(alertId)!;
       const next = {
         ...a,
         status: action === 'confirm' ? 'confirmed' : 'resolved',
-        handleBy: signedIn,
+        handleBy: who.name,
       } as Alert;
       db.set(alertId, next);
       const outcome: AckOutcome = {
         alert: next,
         synced: true,
-        record: record(next, action, signedIn ?? '?'),
+        record: record(next, action, who.name, who.nurseId),
       };
       return ok(outcome);
-    },
+    }),
     ...extra,
   });
   setStationApi(station.api);
@@ -175,7 +167,7 @@ describe('useAlertsStore', () => {
     store.select('a4');
     await store.acknowledge('confirm');
     expect(store.items.map((a) => a.alertId)).toEqual(['a5', 'a3', 'a2', 'a1']);
-    expect(store.feedback).toMatchObject({ kind: 'synced', action: 'confirm', nurse: 'Ann' });
+    expect(store.feedback).toMatchObject({ kind: 'synced', action: 'confirm', nurse: 'Li Na' });
     expect(store.moveSelection(1)).toBe('a3');
     expect(store.moveSelection(-1)).toBe('a5');
     expect(store.moveSelection(-1)).toBe('a5');
@@ -260,8 +252,8 @@ describe('useAlertsStore', () => {
     expect(store.selectedAlert?.status).toBe('resolved');
   });
 
-  it('asks for a name first when nobody is signed in, and does nothing if the nurse cancels', async () => {
-    const { store, s } = await setup({}, null);
+  it('asks for a sign-in first when nobody is signed in, and does nothing if the nurse cancels', async () => {
+    const { store, s } = await setup({}, false);
     await store.reload();
     store.select('a5');
     const first = store.acknowledge('confirm');
@@ -273,13 +265,13 @@ describe('useAlertsStore', () => {
 
     const second = store.acknowledge('confirm');
     await flush();
-    expect(await s.signIn('  Carla ')).toBeNull();
+    expect(await s.signIn('  N1002 ', '2345')).toBeNull();
     await second;
-    expect(station.callsOf('session:sign-in')).toEqual([{ nurse: 'Carla' }]);
-    expect(store.feedback).toMatchObject({ kind: 'synced', nurse: 'Carla' });
+    expect(station.callsOf('session:sign-in')).toEqual([{ nurseId: 'N1002', pin: '2345' }]);
+    expect(store.feedback).toMatchObject({ kind: 'synced', nurse: 'Sam Okafor' });
   });
 
-  it('re-asks for a name when the station says nobody is signed in', async () => {
+  it('asks for a sign-in again when the station says the session ended', async () => {
     let first = true;
     const { store, s } = await setup({
       'alerts:acknowledge': ({ alertId, action }) => {
@@ -296,7 +288,8 @@ describe('useAlertsStore', () => {
     const p = store.acknowledge('confirm');
     await flush(10);
     expect(s.signInPrompt).not.toBeNull();
-    await s.signIn('Dora');
+    expect(s.nurse).toBeNull(); // the session ended: the header no longer shows Li Na
+    expect(await s.signIn('N1001', '1234')).toBeNull();
     await p;
     expect(station.callsOf('alerts:acknowledge')).toHaveLength(2);
     expect(store.feedback).toMatchObject({ kind: 'synced' });

@@ -242,10 +242,10 @@ export const useAlertsStore = defineStore('alerts', () => {
     const text = note.value.trim();
     let r = await api.invoke('alerts:acknowledge', { alertId, action, note: text || undefined });
     if (!r.ok && r.error.code === 'unauthorized') {
-      // The station no longer has a nurse signed in (e.g. signed out from another screen).
+      // This screen's sign-in ended (idle time, screen lock, the roster) since it was last asked.
       station.markSignedOut();
       if (
-        await station.requireSignIn('Nobody is signed in on this station. Please sign in to acknowledge.')
+        await station.requireSignIn('Your sign-in on this screen has ended. Sign in again to acknowledge.')
       ) {
         r = await api.invoke('alerts:acknowledge', { alertId, action, note: text || undefined });
       }

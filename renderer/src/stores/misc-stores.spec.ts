@@ -2,14 +2,13 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendHealth, Thresholds } from '../../../shared/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../shared/domain/types';
-import type { SettingsView, StationInfo } from '../../../shared/ipc/contract';
+import type { SettingsView } from '../../../shared/ipc/contract';
 import { fail, flush, mockStation, ok } from '../api/mock-station';
 import { setStationApi } from '../api/station-api';
 import { mergeHealth, useHealthStore } from './health';
 import { usePatientStore } from './patient';
 import { useReviewStore } from './review';
 import { useSettingsStore } from './settings';
-import { useStationStore } from './station';
 
 const h = (backend: BackendHealth['backend'], up: boolean, since = 1): BackendHealth => ({
   backend,
@@ -47,43 +46,6 @@ describe('health', () => {
     });
     expect(store.rejects?.total).toBe(3);
     store.stop();
-  });
-});
-
-describe('station session', () => {
-  const info = (nurse: string | null): StationInfo => ({
-    mode: 'connected',
-    stationId: 's',
-    version: '1',
-    wardTimeZone: 'Europe/Berlin',
-    nurse,
-    shell: 'web',
-  });
-
-  it('validates the name before asking the station', async () => {
-    const station = mockStation({ 'session:sign-in': ({ nurse }) => ok(info(nurse)) });
-    setStationApi(station.api);
-    setActivePinia(createPinia());
-    const s = useStationStore();
-    expect(await s.signIn('   ')).toBe('Please enter your name.');
-    expect(await s.signIn('x'.repeat(81))).toMatch(/80/);
-    expect(station.calls).toHaveLength(0);
-    expect(await s.signIn('Eva')).toBeNull();
-    expect(s.nurse).toBe('Eva');
-    expect(s.timeZone).toBe('Europe/Berlin');
-  });
-
-  it('resolves every waiter when the nurse signs in', async () => {
-    const station = mockStation({ 'session:sign-in': ({ nurse }) => ok(info(nurse)) });
-    setStationApi(station.api);
-    setActivePinia(createPinia());
-    const s = useStationStore();
-    const a = s.ensureNurse();
-    const b = s.ensureNurse();
-    await s.signIn('Eva');
-    await expect(Promise.all([a, b])).resolves.toEqual([true, true]);
-    await expect(s.ensureNurse()).resolves.toBe(true);
-    expect(s.signInPrompt).toBeNull();
   });
 });
 

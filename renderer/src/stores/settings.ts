@@ -1,5 +1,6 @@
-// Connection settings and notification policy. Passwords are write-only: the view only says whether
-// one is stored; an empty password field means "keep the stored one".
+// Connection settings, notification policy, acknowledgement retention and the sign-in idle time (all
+// for the charge nurse). Passwords are write-only: the view only says whether one is stored; an empty
+// password field means "keep the stored one".
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type {
@@ -7,7 +8,11 @@ import type {
   NotificationPolicySettings,
   SettingsView,
 } from '../../../shared/ipc/contract';
-import { connectionSettingsSchema, notificationPolicySchema } from '../../../shared/ipc/contract';
+import {
+  connectionSettingsSchema,
+  notificationPolicySchema,
+  signInSettingsSchema,
+} from '../../../shared/ipc/contract';
 import { errorText, getStationApi } from '../api/station-api';
 import { zodFieldErrors, type FieldErrors } from '../lib/validation';
 
@@ -78,6 +83,21 @@ export const useSettingsStore = defineStore('settings', () => {
     return { ok: true };
   }
 
+  async function updateSignIn(idleMinutes: number): Promise<SaveResult> {
+    const parsed = signInSettingsSchema.safeParse({ idleMinutes });
+    if (!parsed.success) {
+      return {
+        ok: false,
+        message: 'Sign a nurse out after 1 to 240 minutes without activity (whole minutes).',
+        fields: { idleMinutes: 'Whole minutes, 1 to 240.' },
+      };
+    }
+    const r = await api.invoke('settings:update-sign-in', parsed.data);
+    if (!r.ok) return { ok: false, message: errorText(r.error), fields: {} };
+    view.value = r.value;
+    return { ok: true };
+  }
+
   return {
     view,
     loadError,
@@ -87,6 +107,7 @@ export const useSettingsStore = defineStore('settings', () => {
     updateConnection,
     updateNotifications,
     updateRetention,
+    updateSignIn,
     start,
   };
 });

@@ -15,7 +15,8 @@ test('the alert store goes offline mid-shift: banner, acknowledgements cached, s
   const alerts = new AlertsPage(page);
   await alerts.open();
   await expect(alerts.modeBadge()).toContainText(/connected/i);
-  await alerts.signIn('Nurse Dee');
+  // the ward's roster in MySQL, seeded with the demo roster's credentials (support/connected-station.ts)
+  await alerts.signIn();
   await alerts.filterStatus('pending');
   await expect(alerts.rows().first()).toBeVisible({ timeout: 30_000 });
   const [first, second] = (await alerts.rowIds()).slice(0, 2);
@@ -55,7 +56,7 @@ test('the alert store goes offline mid-shift: banner, acknowledgements cached, s
   );
   await db.end();
   expect(rows).toEqual(
-    [first, second].sort().map((id) => ({ alert_id: id, status: 'confirmed', handle_by: 'Nurse Dee' })),
+    [first, second].sort().map((id) => ({ alert_id: id, status: 'confirmed', handle_by: 'Li Na' })),
   );
   expect(events).toEqual([{ n: 2 }]);
   test.info().annotations.push({ type: 'offline banner after', description: `${bannerAfterMs} ms` });

@@ -1,6 +1,13 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type Screen = 'ward' | 'alerts' | 'statistics' | 'review' | 'settings';
+export type Screen = 'ward' | 'alerts' | 'statistics' | 'review' | 'audit' | 'settings';
+
+/** Simulator mode's published demo roster (the sign-in dialog lists it). */
+export const DEMO = {
+  nurse: { nurseId: 'N1001', pin: '1234', name: 'Li Na' },
+  nurse2: { nurseId: 'N1002', pin: '2345', name: 'Sam Okafor' },
+  charge: { nurseId: 'C1001', pin: '9876', name: 'Maria Santos' },
+} as const;
 export type Theme = 'light' | 'dark';
 
 /** What every screen shares: header, navigation, sign-in, notifications, screenshots. */
@@ -44,19 +51,45 @@ export class StationPage {
     return this.page.getByTestId('mode-badge');
   }
 
-  /** Signs in through the header (or the dialog an acknowledgement opens). */
-  async signIn(nurse: string): Promise<void> {
-    const dialog = this.page.getByTestId('sign-in-dialog');
+  /** Signs in through the header (or the dialog an acknowledgement opens) with identifier and PIN. */
+  async signIn(nurseId: string = DEMO.nurse.nurseId, pin?: string): Promise<void> {
+    const member = Object.values(DEMO).find((m) => m.nurseId === nurseId);
+    await this.fillSignIn(nurseId, pin ?? member?.pin ?? '');
+    await expect(this.signInDialog()).toBeHidden();
+    if (member) await expect(this.nurseName()).toContainText(member.name);
+  }
+
+  /** The demo roster's charge nurse, Maria Santos (C1001). */
+  async signInAsCharge(): Promise<void> {
+    await this.signIn(DEMO.charge.nurseId, DEMO.charge.pin);
+    await expect(this.page.getByTestId('nurse-role')).toHaveText(/charge/i);
+  }
+
+  /** Opens the dialog when it is not open (from the header) and types as a nurse or a badge reader does. */
+  async fillSignIn(nurseId: string, pin: string): Promise<void> {
+    const dialog = this.signInDialog();
     if (!(await dialog.isVisible())) {
       await this.signOut();
       await this.page.getByTestId('sign-in-button').click();
     }
-    await this.page.getByTestId('nurse-name-input').fill(nurse);
-    await this.page.getByTestId('sign-in-submit').click();
-    await expect(this.page.getByTestId('nurse-name')).toContainText(nurse);
+    await expect(dialog).toBeVisible();
+    // Enter in the identifier moves to the PIN, Enter in the PIN signs in
+    await this.page.getByTestId('sign-in-id').fill(nurseId);
+    await this.page.getByTestId('sign-in-id').press('Enter');
+    await expect(this.page.getByTestId('sign-in-pin')).toBeFocused();
+    await this.page.getByTestId('sign-in-pin').fill(pin);
+    await this.page.getByTestId('sign-in-pin').press('Enter');
   }
 
-  /** The station is shared: whoever a previous test signed in is signed out. */
+  signInDialog(): Locator {
+    return this.page.getByTestId('sign-in-dialog');
+  }
+
+  nurseName(): Locator {
+    return this.page.getByTestId('nurse-name');
+  }
+
+  /** Sign-in is per window: whoever a previous step signed in here is signed out. */
   async signOut(): Promise<void> {
     const signOut = this.page.getByTestId('sign-out-button');
     if (await signOut.isVisible()) {
@@ -71,7 +104,7 @@ export class StationPage {
     );
   }
 
-  async screenshot(name: string): Promise<void> {
-    await this.page.screenshot({ path: `artifacts/screenshots/${name}.png`, fullPage: false });
+  async screenshot(name: string, dir = 'artifacts/screenshots'): Promise<void> {
+    await this.page.screenshot({ path: `${dir}/${name}.png`, fullPage: false });
   }
 }

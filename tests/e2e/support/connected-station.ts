@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createStationHost } from '../../../electron/main/core/station-host';
 import { startWebShell } from '../../../electron/main/web-shell/web-shell';
 import { createTestDatabase } from '../../support/mariadb';
+import { seedMysqlRoster } from '../../integration/helpers/roster';
 import { createTestPgDatabase } from '../../support/postgres';
 import { startWardFeed, type WardFeed, type WardFeedConfig } from './connected-ward-feed';
 
@@ -37,6 +38,9 @@ const [pgdb, mydb] = await Promise.all([
   createTestPgDatabase('ns_e2e'),
   createTestDatabase({ applySchema: true }),
 ]);
+// the ward's roster (MySQL `nurse_roster`): the demo roster's identifiers, names and PINs, so the
+// page objects sign in the same way in both modes
+await seedMysqlRoster(mydb.config);
 
 // The proxy between the station and MariaDB: "down" drops every connection and refuses new ones.
 let mysqlUp = true;

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../../shared/domain/types';
+import type { AuditEntry } from '../../../shared/ipc/contract';
+import { DEMO_CHARGE, DEMO_NURSE } from '../../support/nurses';
 import { report } from '../helpers/station-fixtures';
 import { startTestStation, type TestStation } from '../helpers/station-host';
 
@@ -61,7 +63,8 @@ let station: TestStation;
 
 beforeAll(async () => {
   station = await startTestStation({ beds: 4 });
-  expect((await station.call('session:sign-in', { nurse: 'Cara' })).ok).toBe(true);
+  // thresholds are the charge nurse's to change (issue #18)
+  await station.signIn(DEMO_CHARGE);
 }, 60_000);
 
 afterAll(async () => {
@@ -83,20 +86,30 @@ describe('Bad input: nonsensical threshold edits through the contract', () => {
   it('changed nothing: thresholds are still the defaults and the audit is empty', async () => {
     const r = await station.call<Thresholds>('thresholds:get', { patientId: 'P001' });
     expect(r).toEqual({ ok: true, value: { patientId: 'P001', ...DEFAULT_THRESHOLDS, custom: false } });
+    const audit = await station.call<AuditEntry[]>('audit:list', { kind: 'thresholds', limit: 100 });
+    expect(audit).toEqual({ ok: true, value: [] });
     const db = new BetterSqlite3(join(station.dataDir, 'station.sqlite'), { readonly: true });
-    const audit = (db.prepare('SELECT COUNT(*) AS n FROM threshold_audit').get() as { n: number }).n;
     const custom = (db.prepare('SELECT COUNT(*) AS n FROM patient_thresholds').get() as { n: number }).n;
     db.close();
-    expect(audit).toBe(0);
     expect(custom).toBe(0);
   });
 
-  it('accepts a sensible edit, and a nurse must be signed in to make one', async () => {
+  it('accepts a sensible edit, and the charge nurse must be signed in to make one', async () => {
     const ok = await station.call<Thresholds>('thresholds:update', { patientId: 'P001', limits: good });
     expect(ok).toEqual({ ok: true, value: { patientId: 'P001', ...good, custom: true } });
+    const audit = await station.call<AuditEntry[]>('audit:list', { kind: 'thresholds', limit: 100 });
+    expect(audit).toMatchObject({
+      ok: true,
+      value: [{ kind: 'thresholds', nurseId: DEMO_CHARGE.nurseId, nurse: DEMO_CHARGE.name }],
+    });
     await station.call('session:sign-out', {});
     const anonymous = await station.call('thresholds:update', { patientId: 'P002', limits: good });
     expect(anonymous).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await station.signIn(DEMO_NURSE); // a nurse, not the charge nurse
+    const nurse = await station.call('thresholds:update', { patientId: 'P002', limits: good });
+    expect(nurse).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const p2 = await station.call<Thresholds>('thresholds:get', { patientId: 'P002' });
+    expect(p2).toMatchObject({ ok: true, value: { custom: false } });
     report('bad input thresholds', {
       nonsenseCases: NONSENSE.length,
       refused: NONSENSE.length,

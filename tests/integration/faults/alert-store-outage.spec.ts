@@ -33,6 +33,7 @@ import {
   quietNotifier,
   report,
 } from '../helpers/station-fixtures';
+import { callAs } from '../../support/nurses';
 
 const available = mariadbBinaries() !== null;
 const title = 'Fault: alert store (MariaDB) killed mid-shift while a nurse keeps acknowledging';
@@ -113,16 +114,22 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB (mariadbd, 
     // RisingWave's sink writes the alerts into MySQL; the feed delivers the same ones to the station.
     await sink.upsertAlerts(alerts);
     vitals.emit(alerts);
+    const ANA = callAs('Ana Ward', { role: 'nurse' });
     const ack = async (i: number, action: 'confirm' | 'resolve') => {
       const started = performance.now();
-      const r = (await dispatch(core.handlers, 'alerts:acknowledge', {
-        alertId: alerts[i]!.alertId,
-        action,
-        note: `${action} #${i}`,
-      })) as Result<AckOutcome>;
+      const r = (await dispatch(
+        core.handlers,
+        'alerts:acknowledge',
+        {
+          alertId: alerts[i]!.alertId,
+          action,
+          note: `${action} #${i}`,
+        },
+        undefined,
+        ANA,
+      )) as Result<AckOutcome>;
       return { r, ms: performance.now() - started };
     };
-    await dispatch(core.handlers, 'session:sign-in', { nurse: 'Ana Ward' });
 
     // 1. Store up: 10 confirmations, synced at once.
     for (let i = 0; i < 10; i++) {

@@ -25,6 +25,7 @@ import { logger } from '../../../electron/main/core/logger';
 import { createStationHost } from '../../../electron/main/core/station-host';
 import { noKeyring } from '../helpers/station-host';
 import { report } from '../helpers/station-fixtures';
+import { DEMO_CHARGE, signInRequest } from '../../support/nurses';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -115,7 +116,7 @@ describe('Fault: the acknowledgement cache file is damaged or deleted', () => {
       expect(s.logs.some((l) => / ERROR .*damaged/i.test(l) && l.includes(kept[0]!))).toBe(true);
 
       // the fresh cache works: an acknowledgement is recorded
-      await s.call('session:sign-in', { nurse: 'Ana' });
+      await s.call('session:sign-in', signInRequest());
       const [a] = await pendingAlerts(s, 1);
       await s.call('alerts:acknowledge', { alertId: a!.alertId, action: 'confirm' });
       const rows = await s.call<AckRecord[]>('review:list', { limit: 10 });
@@ -149,7 +150,7 @@ describe('Fault: the acknowledgement cache file is damaged or deleted', () => {
     let detectMs = 0;
     let message: string | null = null;
     try {
-      await s.call('session:sign-in', { nurse: 'Ana' });
+      await s.call('session:sign-in', signInRequest());
       const [before] = await pendingAlerts(s, 1);
       await s.call('alerts:acknowledge', { alertId: before!.alertId, action: 'confirm' });
 
@@ -213,7 +214,8 @@ describe('Cache files are private to the station user', () => {
     const s = await start(dataDir);
     const mode = (f: string) => (statSync(join(dataDir, f)).mode & 0o777).toString(8);
     try {
-      await s.call('session:sign-in', { nurse: 'Ana' });
+      // the charge nurse: she acknowledges, and changes the retention (a station setting)
+      await s.call('session:sign-in', signInRequest(DEMO_CHARGE));
       const [a] = await pendingAlerts(s, 1);
       await s.call('alerts:acknowledge', { alertId: a!.alertId, action: 'confirm' });
       await s.call('settings:update-retention', { ackRetentionDays: 20 });

@@ -25,6 +25,7 @@ import {
   quietNotifier,
   report,
 } from '../helpers/station-fixtures';
+import { callAs } from '../../support/nurses';
 
 const WAVE = 50; // alerts raced at once: 2 × 50 requests in flight, well inside each pool's queue
 const BASE = Date.UTC(2026, 10, 20, 8);
@@ -292,14 +293,20 @@ describe('Fault: two stations acknowledge the same alerts concurrently (MariaDB)
       // (the database also holds the pending alerts of the tests above, which both load at start)
       const before = stB.core.unreadCount();
       expect(before).toBeGreaterThanOrEqual(alerts.length);
-      await dispatch(stA.core.handlers, 'session:sign-in', { nurse: 'Ana' });
+      const ANA = callAs('Ana', { role: 'nurse' });
       const handled = alerts.slice(0, 8);
       const t0 = Date.now();
       for (const alert of handled) {
-        await dispatch(stA.core.handlers, 'alerts:acknowledge', {
-          alertId: alert.alertId,
-          action: 'confirm',
-        });
+        await dispatch(
+          stA.core.handlers,
+          'alerts:acknowledge',
+          {
+            alertId: alert.alertId,
+            action: 'confirm',
+          },
+          undefined,
+          ANA,
+        );
       }
       while (stB.core.unreadCount() > before - handled.length && Date.now() - t0 < 5_000) {
         await new Promise((r) => setTimeout(r, 20));

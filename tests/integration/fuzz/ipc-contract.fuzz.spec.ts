@@ -1,7 +1,9 @@
 // Fuzzing the IPC contract end to end: random channels and payloads (fc.anything and near-valid shapes)
 // go through a real station's request handler (createStationHost in simulator mode → dispatch → core →
 // SQLite), exactly what the preload and the web shell call. Every answer must be a well-formed Result,
-// bad input must be refused as bad input (never 'internal'), and nothing may throw.
+// bad input must be refused as bad input (never 'internal'), and nothing may throw. The requests come
+// from the charge nurse's window (so actions reach the core), the session channels from a window of
+// their own (so a random sign-out or a wrong PIN does not end her session).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,12 +13,33 @@ import {
   requestSchemas,
   type Result,
 } from '../../../shared/ipc/contract';
+import { DEMO_CHARGE, DEMO_NURSE, signInRequest } from '../../support/nurses';
 import { resultProblem } from '../helpers/result-check';
 import { report } from '../helpers/station-fixtures';
 import { startTestStation, type TestStation } from '../helpers/station-host';
 
+/** The channels issue #18 added: each must be fuzzed, and reached with valid requests. */
+const SIGN_IN_CHANNELS = [
+  'session:sign-in',
+  'session:activity',
+  'roster:list',
+  'roster:save',
+  'audit:list',
+  'settings:update-sign-in',
+] as const;
+/** where the session channels are sent from (not the charge nurse's window, 'test') */
+const SESSION_PEER = 'fuzz-sessions';
+
 const FIELD_NAMES = [
   'nurse',
+  'nurseId',
+  'pin',
+  'name',
+  'role',
+  'active',
+  'kind',
+  'idleMinutes',
+  'ackRetentionDays',
   'range',
   'level',
   'status',
@@ -77,6 +100,13 @@ const oddValue = fc.oneof(
     'confirm',
     'resolve',
     'P001',
+    'N1001',
+    'C1001',
+    '0000', // PIN-shaped, and no demo member's
+    'nurse',
+    'charge',
+    'thresholds',
+    'access',
     "' OR 1=1 --",
     '%',
     '_',
@@ -138,6 +168,15 @@ const payload = fc.oneof(
 const id = fc.oneof(fc.constantFrom('P001', 'P012', 'P999'), fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/));
 const range = fc.constantFrom('1h', '6h', '12h', '24h', '7d');
 const epoch = fc.integer({ min: 0, max: 8_640_000_000_000 });
+/** roster identifiers: the demo roster's, or any the contract accepts */
+const nurseIdArb = fc.oneof(
+  fc.constantFrom(DEMO_NURSE.nurseId, DEMO_CHARGE.nurseId, 'N1002', 'X9'),
+  fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/),
+);
+/** PINs the contract accepts; never a demo PIN, so a random sign-in is refused (and soon rate-limited) */
+const pinArb = fc
+  .string({ minLength: 4, maxLength: 128 })
+  .filter((p) => !/\p{Cc}/u.test(p) && !['1234', '2345', '9876'].includes(p));
 const limitsArb = fc.record({
   heartRateMin: fc.double({ min: -10, max: 400 }),
   heartRateMax: fc.double({ min: -10, max: 400 }),
@@ -199,6 +238,41 @@ const validish: fc.Arbitrary<[string, Record<string, unknown>]> = fc
     fc
       .record({ bedId: id, patientId: fc.option(id, { nil: null }) })
       .map((r) => ['ward:assign-bed', r] as [string, Record<string, unknown>]),
+    // issue #18: sign-in, roster, audit and the idle time
+    fc
+      .record({ nurseId: nurseIdArb, pin: pinArb })
+      .map((r) => ['session:sign-in', r] as [string, Record<string, unknown>]),
+    fc.constant(['session:activity', {}] as [string, Record<string, unknown>]),
+    fc.constant(['roster:list', {}] as [string, Record<string, unknown>]),
+    fc
+      .record(
+        {
+          nurseId: nurseIdArb,
+          name: fc.string({ minLength: 1, maxLength: 80 }),
+          role: fc.constantFrom('nurse', 'charge'),
+          active: fc.boolean(),
+          // mostly without a PIN: each PIN given is ≈0.15 s of scrypt
+          pin: fc.option(pinArb, { nil: undefined, freq: 10 }),
+        },
+        { requiredKeys: ['nurseId', 'name', 'role', 'active'] },
+      )
+      .map((r) => ['roster:save', r] as [string, Record<string, unknown>]),
+    fc
+      .record(
+        {
+          kind: fc.constantFrom('acknowledgement', 'thresholds', 'settings', 'access'),
+          nurseId: fc.string({ maxLength: 64 }),
+          from: epoch,
+          to: epoch,
+          limit: fc.integer({ min: 1, max: 5000 }),
+        },
+        { requiredKeys: ['limit'] },
+      )
+      .map((r) => ['audit:list', r] as [string, Record<string, unknown>]),
+    // at least 5 minutes: the charge nurse's own session must not run out while the fuzz runs
+    fc
+      .record({ idleMinutes: fc.integer({ min: 5, max: 240 }) })
+      .map((r) => ['settings:update-sign-in', r] as [string, Record<string, unknown>]),
   )
   .chain(([ch, req]) =>
     fc.oneof(
@@ -221,9 +295,9 @@ let station: TestStation;
 
 beforeAll(async () => {
   station = await startTestStation({ beds: 12, speed: 1 });
-  // A signed-in nurse, so acknowledgement and threshold requests reach the core instead of stopping
-  // at "sign in first".
-  expect((await station.call('session:sign-in', { nurse: 'Fuzz Nurse' })).ok).toBe(true);
+  // The charge nurse, signed in, so acknowledgement, threshold, roster, audit and settings requests
+  // reach the core instead of stopping at "sign in first".
+  await station.signIn(DEMO_CHARGE);
 }, 60_000);
 
 afterAll(async () => {
@@ -233,6 +307,10 @@ afterAll(async () => {
 describe('Fuzz: IPC contract through a real station (createStationHost → dispatch → core → SQLite)', () => {
   it('answers every random request with a well-formed Result, and bad input never as internal', async () => {
     const codes = new Map<string, number>();
+    /** per new channel: requests, and those that passed validation */
+    const newChannels = new Map<string, { sent: number; valid: number; ok: number }>(
+      SIGN_IN_CHANNELS.map((c) => [c, { sent: 0, valid: 0, ok: 0 }]),
+    );
     let runs = 0;
     let validRequests = 0;
     const started = performance.now();
@@ -245,7 +323,10 @@ describe('Fuzz: IPC contract through a real station (createStationHost → dispa
         if (valid) validRequests++;
         let r: Result<unknown>;
         try {
-          r = await station.call(ch, req);
+          r =
+            typeof ch === 'string' && ch.startsWith('session:')
+              ? await station.host.handle(ch, req, { shell: 'web', peer: SESSION_PEER })
+              : await station.call(ch, req);
         } catch (err) {
           throw new Error(`handle() threw: ${(err as Error).message}`);
         }
@@ -253,6 +334,15 @@ describe('Fuzz: IPC contract through a real station (createStationHost → dispa
         if (problem) throw new Error(`malformed result (${problem}): ${JSON.stringify(r).slice(0, 300)}`);
         const key = r.ok ? 'ok' : r.error.code;
         codes.set(key, (codes.get(key) ?? 0) + 1);
+        const tally = typeof ch === 'string' ? newChannels.get(ch) : undefined;
+        if (tally) {
+          tally.sent++;
+          if (valid) tally.valid++;
+          if (r.ok) tally.ok++;
+        }
+        // a random PIN never signs anyone in
+        if (ch === 'session:sign-in' && r.ok)
+          throw new Error(`random sign-in accepted: ${JSON.stringify(req)}`);
         if (!r.ok && r.error.code === 'internal')
           throw new Error(`internal error for ${String(ch)}: ${r.error.message}`);
         if (!valid && r.ok) throw new Error(`invalid request accepted on ${String(ch)}`);
@@ -263,13 +353,35 @@ describe('Fuzz: IPC contract through a real station (createStationHost → dispa
       { numRuns: 20_000, seed: Number(process.env.NS_FUZZ_SEED ?? 7) },
     );
     expect(runs).toBeGreaterThanOrEqual(19_000);
-    // The station still works afterwards.
-    const info = await station.call('station:info', {});
-    expect(info.ok).toBe(true);
+    for (const [ch, t] of newChannels) {
+      expect(t.sent, `${ch} fuzzed`).toBeGreaterThan(50);
+      expect(t.valid, `${ch} reached with valid requests`).toBeGreaterThan(5);
+    }
+    // the charge nurse's reads and the idle time worked for her (roster:save may refuse: new member, no PIN)
+    for (const ch of ['roster:list', 'audit:list', 'settings:update-sign-in', 'session:activity'])
+      expect(newChannels.get(ch)!.ok, `${ch} answered ok`).toBeGreaterThan(0);
+    // The station still works afterwards: her session held, she adds a member (the fuzz may have
+    // locked out or changed the demo nurses), who signs in from a new window.
+    const info = await station.call<{ nurse: { nurseId: string } | null }>('station:info', {});
+    expect(info.ok && info.value.nurse?.nurseId).toBe(DEMO_CHARGE.nurseId);
+    const member = { nurseId: 'AFTER-FUZZ.1', pin: 'after-fuzz-pin' };
+    const saved = await station.call('roster:save', {
+      ...member,
+      name: 'After Fuzz',
+      role: 'nurse',
+      active: true,
+    });
+    expect(saved.ok, JSON.stringify(saved)).toBe(true);
+    const fresh = await station.host.handle('session:sign-in', signInRequest(member), {
+      shell: 'web',
+      peer: 'after-fuzz',
+    });
+    expect(fresh).toMatchObject({ ok: true, value: { nurse: { nurseId: member.nurseId, role: 'nurse' } } });
     report('fuzz IPC contract', {
       requests: runs,
       passedValidation: validRequests,
       outcomes: Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])),
+      signInChannels: Object.fromEntries(newChannels),
       seconds: +((performance.now() - started) / 1000).toFixed(1),
     });
   }, 120_000);

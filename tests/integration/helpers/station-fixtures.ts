@@ -109,6 +109,7 @@ export function fixedSettings(retentionDays = 30): SettingsPort {
     notifications: NOTIFICATIONS,
     secretStorage: { encrypted: false, message: 'test' },
     ackRetentionDays: retentionDays,
+    signIn: { idleMinutes: 10 },
   };
   return {
     view: () => view,
@@ -117,6 +118,7 @@ export function fixedSettings(retentionDays = 30): SettingsPort {
     updateNotifications: () => view,
     ackRetentionDays: () => retentionDays,
     updateRetention: () => view,
+    updateSignIn: () => view,
   };
 }
 
@@ -125,6 +127,7 @@ export const STATION_INFO = {
   version: 'test',
   wardTimeZone: 'UTC',
   shell: 'web' as const,
+  demoRoster: null,
 };
 
 /** Percentile (nearest rank) of a list of numbers; NaN for an empty list. */

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { SecretStore, StationHost } from '../../../electron/main/core/host-types';
 import { logger } from '../../../electron/main/core/logger';
 import { createStationHost } from '../../../electron/main/core/station-host';
-import type { Result } from '../../../shared/ipc/contract';
+import type { Result, StationInfo } from '../../../shared/ipc/contract';
+import { DEMO_NURSE, signInRequest } from '../../support/nurses';
 
 /** No OS keyring (the web shell's case): passwords stay in memory. */
 export const noKeyring: SecretStore = {
@@ -32,7 +33,13 @@ export const fakeKeyring: SecretStore = {
 export interface TestStation {
   host: StationHost;
   dataDir: string;
+  /** a request from the test's window (peer 'test'), as whoever is signed in there */
   call<T = unknown>(channel: unknown, request?: unknown): Promise<Result<T>>;
+  /**
+   * Signs `who` in, in the test's window (the demo roster's nurse unless told; DEMO_CHARGE for the
+   * charge nurse's work). Throws when the station refuses.
+   */
+  signIn(who?: { nurseId: string; pin: string }): Promise<StationInfo>;
   close(): Promise<void>;
 }
 
@@ -68,11 +75,17 @@ export async function startTestStation(opts: TestStationOptions = {}): Promise<T
       warmupMs: opts.warmupMs ?? 15 * 60_000,
     },
   });
+  const call = <T>(channel: unknown, request: unknown = {}) =>
+    host.handle(channel, request, { shell: 'web', peer: 'test' }) as Promise<Result<T>>;
   return {
     host,
     dataDir,
-    call: (channel, request = {}) =>
-      host.handle(channel, request, { shell: 'web', peer: 'test' }) as Promise<Result<never>>,
+    call,
+    async signIn(who = DEMO_NURSE) {
+      const r = await call<StationInfo>('session:sign-in', signInRequest(who));
+      if (!r.ok) throw new Error(`sign-in of ${who.nurseId} refused: ${r.error.code} ${r.error.message}`);
+      return r.value;
+    },
     async close() {
       await host.close();
       rmSync(dataDir, { recursive: true, force: true });

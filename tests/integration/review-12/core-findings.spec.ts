@@ -1,6 +1,9 @@
 // #12 review findings in the core: forged copies, re-handed acknowledged alerts, ward unknown at start, ward scoping by id.
 import { describe, expect, it } from 'vitest';
 import { alert, makeCore, Store, Vitals } from './review-fixtures';
+import { callAs, NOBODY } from '../../support/nurses';
+
+const ANA = callAs('Ana', { role: 'nurse' });
 import { alertId, bucketStart } from '../../../shared/engine/rules';
 
 async function tick(clock: { advance(ms: number): void }, ms: number) {
@@ -30,7 +33,7 @@ describe('a forged copy of an alert (id computed, level 1, old time)', () => {
     vitals.emit([
       alert(id, 'P001', { alertType: 'multi_vital_signs_deterioration', alertLevel: 2, alertTime: now }),
     ]);
-    const beds = await core.handlers['ward:beds']({});
+    const beds = await core.handlers['ward:beds']({}, NOBODY);
     const out = { shown: shown.length, state: beds[0]!.state };
     await core.stop();
     expect(out).toEqual({ shown: 1, state: 'critical' });
@@ -43,7 +46,6 @@ describe('acknowledged alert handed over again (restart / rewire / redelivery) w
     const vitals = new Vitals();
     const first = await makeCore(store, vitals);
     await first.core.start();
-    await first.core.handlers['session:sign-in']({ nurse: 'Ana' });
     const a = alert('b'.repeat(32), 'P001', { alertTime: first.clock.now() - 10_000 });
     vitals.emit([a]);
     // MySQL unreachable: the acknowledgement stays in the local cache
@@ -53,7 +55,7 @@ describe('acknowledged alert handed over again (restart / rewire / redelivery) w
     store.ping = async () => {
       throw new Error('down');
     };
-    await first.core.handlers['alerts:acknowledge']({ alertId: a.alertId, action: 'confirm' });
+    await first.core.handlers['alerts:acknowledge']({ alertId: a.alertId, action: 'confirm' }, ANA);
     expect(first.core.unreadCount()).toBe(0);
     await first.core.stop();
     // a rebuilt core on the same SQLite file (the host rewires on a settings change; a restart does the same)
@@ -64,13 +66,12 @@ describe('acknowledged alert handed over again (restart / rewire / redelivery) w
     const { createSqliteAckCache } = await import('../../../electron/main/adapters/sqlite/sqlite-ack-cache');
     (second.core as unknown as { deps: { cache: unknown } }).deps.cache = createSqliteAckCache(first.db);
     await second.core.start();
-    await second.core.handlers['session:sign-in']({ nurse: 'Ana' });
     vitals.emit([a]); // the poll's 10-min look-back / an uncommitted Kafka batch
     const unread = second.core.unreadCount();
-    const beds = await second.core.handlers['ward:beds']({});
+    const beds = await second.core.handlers['ward:beds']({}, NOBODY);
     let again: unknown = null;
     try {
-      await second.core.handlers['alerts:acknowledge']({ alertId: a.alertId, action: 'confirm' });
+      await second.core.handlers['alerts:acknowledge']({ alertId: a.alertId, action: 'confirm' }, ANA);
     } catch (e) {
       again = (e as Error).message;
     }
@@ -121,17 +122,16 @@ describe('ward scoping of alerts:get and alerts:acknowledge', () => {
     };
     const { core } = await makeCore(store, vitals);
     await core.start();
-    await core.handlers['session:sign-in']({ nurse: 'Ana' });
     let err: unknown = null;
     let got: unknown = null;
     try {
-      got = await core.handlers['alerts:get']({ alertId: other.alertId });
+      got = await core.handlers['alerts:get']({ alertId: other.alertId }, ANA);
     } catch (e) {
       err = e;
     }
     let ackErr: unknown = null;
     try {
-      await core.handlers['alerts:acknowledge']({ alertId: other.alertId, action: 'resolve' });
+      await core.handlers['alerts:acknowledge']({ alertId: other.alertId, action: 'resolve' }, ANA);
     } catch (e) {
       ackErr = (e as Error).message;
     }

@@ -139,8 +139,16 @@ export async function makeCore(
       updateNotifications: () => ({}) as never,
       ackRetentionDays: () => 30,
       updateRetention: () => ({}) as never,
+      updateSignIn: () => ({}) as never,
     },
-    info: { mode: 'connected', stationId: 'ST-1', version: 't', wardTimeZone: 'UTC', shell: 'web' },
+    info: {
+      mode: 'connected',
+      stationId: 'ST-1',
+      version: 't',
+      wardTimeZone: 'UTC',
+      shell: 'web',
+      demoRoster: null,
+    },
     recordFeedInStore: false,
     handledCheckIntervalMs: 5000,
   });

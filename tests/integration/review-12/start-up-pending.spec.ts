@@ -1,6 +1,7 @@
 // #12 review: a station started with the alert store up loads the store's pending alerts.
 import { describe, expect, it } from 'vitest';
 import { alert, makeCore, Store, Vitals } from './review-fixtures';
+import { NOBODY } from '../../support/nurses';
 
 describe('start-up with the alert store up', () => {
   it('loads the pending level-2 alert raised while the station was down', async () => {
@@ -9,7 +10,7 @@ describe('start-up with the alert store up', () => {
     const vitals = new Vitals();
     const { core, shown } = await makeCore(store, vitals);
     await core.start();
-    const beds = await core.handlers['ward:beds']({});
+    const beds = await core.handlers['ward:beds']({}, NOBODY);
     const summary = {
       pendingCalls: store.pendingCalls.length,
       unread: core.unreadCount(),

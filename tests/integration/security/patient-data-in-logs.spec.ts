@@ -2,7 +2,7 @@
 // station runs a busy ward for a while with its log captured — alerts, notifications, acknowledgements
 // with notes, threshold edits, refused requests, a failing connected mode — and no patient id, alert id
 // (md5 of patient, type and time: it can be worked back), vital value, alert detail, notification text,
-// nurse note or nurse name may appear in any log line, on stderr or in the log file.
+// nurse note, nurse name or PIN may appear in any log line, on stderr or in the log file.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFileLog, logDirOf, type FileLog } from '../../../electron/main/core/log-file';
@@ -11,8 +11,12 @@ import type { EventMap, EventName, NotificationRequest } from '../../../shared/i
 import { freePort, sleep, waitFor } from '../../support/private-servers';
 import { report } from '../helpers/station-fixtures';
 import { startTestStation, type TestStation } from '../helpers/station-host';
+import { DEMO_CHARGE, signInRequest } from '../../support/nurses';
 
 const NURSE = 'Dana Whitfield-Okafor';
+/** She is added to the roster by the demo charge nurse: a charge nurse too (thresholds, settings). */
+const DANA = { nurseId: 'C4410', pin: 'Pin-80215573' };
+const WRONG_PIN = 'Wrong-66193504';
 const NOTES = [
   'Patient reports chest pain radiating to left arm; gave 2 mg morphine IV',
   'Family informed: Mrs. Example is diabetic, insulin pump checked',
@@ -53,7 +57,19 @@ describe('Security: no patient data in the log', () => {
     const beds = await station.call<BedSnapshot[]>('ward:beds', {});
     const patientIds = beds.ok ? beds.value.map((b) => b.patientId) : [];
     expect(patientIds.length).toBe(12);
-    expect((await station.call('session:sign-in', { nurse: NURSE })).ok).toBe(true);
+    await station.signIn(DEMO_CHARGE);
+    const added = await station.call('roster:save', {
+      nurseId: DANA.nurseId,
+      name: NURSE,
+      role: 'charge',
+      active: true,
+      pin: DANA.pin,
+    });
+    expect(added.ok, JSON.stringify(added)).toBe(true);
+    // a wrong PIN first (refused, audited, logged without it), then hers
+    const wrong = await station.call('session:sign-in', { nurseId: DANA.nurseId, pin: WRONG_PIN });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await station.signIn(DANA);
     await waitFor('alerts to arrive', () => details.size > 5, 20_000);
     const pending = await station.call<AlertPage>('alerts:list', {
       range: '24h',
@@ -92,7 +108,7 @@ describe('Security: no patient data in the log', () => {
 
     // A failing connected mode logs too (closed ports).
     const [rw, my] = [await freePort(), await freePort()];
-    await station.call('session:sign-in', { nurse: NURSE });
+    await station.call('session:sign-in', signInRequest(DANA));
     const change = await station.call('settings:update-connection', {
       mode: 'connected',
       risingwave: { host: '127.0.0.1', port: rw, user: 'root', database: 'dev' },
@@ -126,6 +142,8 @@ describe('Security: no patient data in the log', () => {
     for (const note of NOTES) expect(text.includes(note), 'nurse note in log').toBe(false);
     expect(text.includes(NURSE)).toBe(false);
     expect(text).not.toMatch(/Dana|Whitfield/);
+    for (const pin of [DANA.pin, WRONG_PIN, DEMO_CHARGE.pin])
+      expect(text.includes(pin), 'PIN in log').toBe(false);
 
     report('patient data in logs', {
       logLines: log.length,

@@ -14,6 +14,7 @@ import { freePort, missingBinaryNote, waitFor } from '../../support/private-serv
 import { resultProblem } from '../helpers/result-check';
 import { report } from '../helpers/station-fixtures';
 import { fakeKeyring, noKeyring, startTestStation, type TestStation } from '../helpers/station-host';
+import { DEMO_CHARGE } from '../../support/nurses';
 
 const MY_RIGHT = 'Corr3ct-Horse-Battery-Staple';
 const MY_WRONG = 'Wr0ng-Pa55-Zebra!x';
@@ -41,7 +42,7 @@ describe('Security: passwords at rest', () => {
     ] as const) {
       const station = await startTestStation({ secretStore: keyring, beds: 2 });
       try {
-        await station.call('session:sign-in', { nurse: 'IT Admin' });
+        await station.signIn(DEMO_CHARGE); // settings are the charge nurse's
         const r = await station.call<SettingsView>('settings:update-connection', {
           mode: 'simulator',
           risingwave: { host: '10.0.0.5', port: 4566, user: 'root', database: 'dev', password: PG_RIGHT },
@@ -114,7 +115,7 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB or PostgreS
     // Whatever a library prints to the console is checked too (the spies still print it).
     for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) spies.push(vi.spyOn(console, m));
     station = await startTestStation({ secretStore: fakeKeyring, beds: 2, log: (line) => log.push(line) });
-    await station.call('session:sign-in', { nurse: 'IT Admin' });
+    await station.signIn(DEMO_CHARGE); // settings are the charge nurse's
     station.host.onEvent(<E extends EventName>(event: E, payload: EventMap[E]) => {
       events.push(JSON.stringify({ event, payload }));
     });

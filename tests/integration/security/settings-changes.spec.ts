@@ -2,13 +2,24 @@
 // server and received the stored password in clear text on every reconnect. Reproduced here with a fake
 // PostgreSQL server that asks for a clear-text password, as an attacker's would.
 import Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry, RosterMember } from '../../../shared/ipc/contract';
+import { DEMO_CHARGE, DEMO_NURSE } from '../../support/nurses';
 import { freePort, sleep } from '../../support/private-servers';
 import { fakeKeyring, startTestStation, type TestStation } from '../helpers/station-host';
 
 const PASSWORD = 'Rw-Stored-Secret-7731';
+/** A second charge nurse, added to the demo roster by the first. */
+const SECOND_CHARGE = {
+  nurseId: 'C2002',
+  name: 'Ines Duarte',
+  role: 'charge' as const,
+  active: true,
+  pin: '4711',
+};
 
 /** Answers every PostgreSQL start-up with "send your password in clear text" and keeps what it gets. */
 async function passwordCatcher(): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
@@ -88,8 +99,11 @@ describe('Security: settings changes', () => {
   });
 
   it('sends a stored password to no new host, and lets no anonymous client change settings', async () => {
-    // The ward's IT admin saved the real connection (RisingWave on a closed port: nothing to connect to).
-    expect((await station.call('session:sign-in', { nurse: 'IT Admin' })).ok).toBe(true);
+    // The charge nurse saved the real connection (RisingWave on a closed port: nothing to connect to),
+    // and adds a second charge nurse to the roster (the one who moves the connection below).
+    await station.signIn(DEMO_CHARGE);
+    const added = await station.call<RosterMember[]>('roster:save', SECOND_CHARGE);
+    expect(added.ok, JSON.stringify(added)).toBe(true);
     const saved = await station.call('settings:update-connection', {
       ...connection(closedPort, PASSWORD),
       mode: 'simulator',
@@ -110,8 +124,18 @@ describe('Security: settings changes', () => {
     ];
     for (const r of anonymous) expect(r).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
 
+    // A nurse who is not the charge nurse: refused too (issue #18), for every settings channel.
+    await station.signIn(DEMO_NURSE);
+    const nurse = [
+      await station.call('settings:update-connection', connection(catcher.port)),
+      await station.call('settings:update-retention', { ackRetentionDays: 1 }),
+      await station.call('settings:update-sign-in', { idleMinutes: 240 }),
+    ];
+    for (const r of nurse) expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await station.call('session:sign-out', {});
+
     // Signed in, a move to a new port without the password is refused with a message that says why.
-    await station.call('session:sign-in', { nurse: 'Li Na' });
+    await station.signIn(SECOND_CHARGE);
     const moved = await station.call('settings:update-connection', connection(catcher.port));
     expect(moved).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(moved.ok ? '' : moved.error.message).toMatch(
@@ -128,38 +152,70 @@ describe('Security: settings changes', () => {
     expect(catcher.received.length).toBeGreaterThan(0);
     expect(new Set(catcher.received)).toEqual(new Set(['typed-again']));
 
-    // Every accepted change is audited under the nurse who made it; no password is in the audit.
+    // Every change asked for is audited under the nurse who made it, with its outcome; the nurses
+    // refused for their role changed nothing and left no settings row.
+    const audit = await station.call<AuditEntry[]>('audit:list', { kind: 'settings', limit: 100 });
+    expect(audit.ok, JSON.stringify(audit)).toBe(true);
+    const rows = (audit.ok ? audit.value : []).slice().sort((a, b) => a.seq - b.seq);
+    expect(rows.map((r) => [r.action, r.nurseId, r.nurse])).toEqual([
+      ['connection requested', DEMO_CHARGE.nurseId, DEMO_CHARGE.name],
+      ['connection applied', DEMO_CHARGE.nurseId, DEMO_CHARGE.name],
+      // the move without the password: refused, and on record
+      ['connection requested', SECOND_CHARGE.nurseId, SECOND_CHARGE.name],
+      ['connection refused', SECOND_CHARGE.nurseId, SECOND_CHARGE.name],
+      ['connection requested', SECOND_CHARGE.nurseId, SECOND_CHARGE.name],
+      ['connection applied', SECOND_CHARGE.nurseId, SECOND_CHARGE.name],
+    ]);
+    expect(rows[3]!.detail).toMatch(/refused: Enter the RisingWave password again/);
+    expect(rows[5]!.detail).toContain(`risingwave.port: ${closedPort} → ${catcher.port}`);
+    expect(rows[5]!.detail).toContain('risingwavePasswordTyped: true');
+    const listed = JSON.stringify(rows);
+    expect(listed).not.toContain(PASSWORD);
+    expect(listed).not.toContain('typed-again');
+
+    // The rows themselves (settings_audit), with what changed in full; no password in them.
     const db = new Database(join(station.dataDir, 'station.sqlite'), { readonly: true });
     try {
-      const rows = db
-        .prepare('SELECT section, outcome, nurse, before_json, after_json FROM settings_audit ORDER BY seq')
+      const stored = db
+        .prepare(
+          'SELECT section, outcome, nurse_id, nurse, before_json, after_json FROM settings_audit ORDER BY seq',
+        )
         .all() as {
         section: string;
         outcome: string;
+        nurse_id: string;
         nurse: string;
         before_json: string;
         after_json: string;
       }[];
-      expect(rows.map((r) => [r.section, r.outcome, r.nurse])).toEqual([
-        ['connection', 'requested', 'IT Admin'],
-        ['connection', 'applied', 'IT Admin'],
-        ['connection', 'requested', 'Li Na'], // the move without the password: refused, and on record
-        ['connection', 'refused', 'Li Na'],
-        ['connection', 'requested', 'Li Na'],
-        ['connection', 'applied', 'Li Na'],
-      ]);
-      expect(rows[3]!.after_json).toMatch(/Enter the RisingWave password again/);
-      const last = JSON.parse(rows[5]!.after_json) as {
+      expect(stored.map((r) => [r.section, r.outcome, r.nurse_id, r.nurse])).toEqual(
+        rows.map((r) => ['connection', r.action.split(' ')[1], r.nurseId, r.nurse]),
+      );
+      expect(stored[3]!.after_json).toMatch(/Enter the RisingWave password again/);
+      const last = JSON.parse(stored[5]!.after_json) as {
         risingwave: { port: number };
         risingwavePasswordTyped: boolean;
       };
       expect(last.risingwave.port).toBe(catcher.port);
       expect(last.risingwavePasswordTyped).toBe(true);
-      const text = JSON.stringify(rows);
+      const text = JSON.stringify(stored);
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain('typed-again');
     } finally {
       db.close();
+    }
+    // the nurse refused for her role is on record too (access audit), once per attempt
+    const access = await station.call<AuditEntry[]>('audit:list', {
+      kind: 'access',
+      nurseId: DEMO_NURSE.nurseId,
+      limit: 100,
+    });
+    expect(access.ok && access.value.filter((e) => e.action === 'forbidden')).toHaveLength(3);
+    // nor anywhere in the station's database (the audit tables, the WAL not yet checkpointed)
+    for (const f of readdirSync(station.dataDir).filter((n) => n.startsWith('station.sqlite'))) {
+      const bytes = readFileSync(join(station.dataDir, f));
+      expect(bytes.includes(PASSWORD), f).toBe(false);
+      expect(bytes.includes('typed-again'), f).toBe(false);
     }
   }, 60_000);
 });

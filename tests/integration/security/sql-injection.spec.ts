@@ -1,5 +1,6 @@
 // SQL injection payloads in every field a user can type — patient search, ids, acknowledgement notes,
-// nurse name, review filters, thresholds — sent through the station's contract (host.handle → dispatch →
+// nurse name (a roster member's, saved by the charge nurse), sign-in identifier and PIN, review filters,
+// thresholds — sent through the station's contract (host.handle → dispatch →
 // core → adapters), against all three databases the station talks to: SQLite (simulator mode), and
 // MariaDB (alert store) + PostgreSQL (RisingWave adapter: thresholds, trends) in connected mode.
 // Proof that no statement was altered: the tables and their row counts change only by what the legitimate
@@ -9,13 +10,16 @@ import BetterSqlite3 from 'better-sqlite3';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AckRecord, AlertPage, Thresholds } from '../../../shared/domain/types';
-import type { AckOutcome, Result } from '../../../shared/ipc/contract';
+import type { AckOutcome, AuditEntry, Result } from '../../../shared/ipc/contract';
 import { createMysqlAlertStore } from '../../../electron/main/adapters/mysql/mysql-alert-store';
+import { createMysqlRoster } from '../../../electron/main/adapters/mysql/mysql-roster';
 import { createRisingWaveVitalsSource } from '../../../electron/main/adapters/risingwave/risingwave-vitals-source';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb';
 import { createTestPgDatabase, type TestPgDatabase } from '../../support/postgres';
 import { createStandInSchema } from '../../support/risingwave-bridge';
 import { waitFor } from '../../support/private-servers';
+import { DEMO_CHARGE } from '../../support/nurses';
+import { seedMysqlRoster } from '../helpers/roster';
 import { makeAlert, report } from '../helpers/station-fixtures';
 import { connectedSettings, startTestStation, type TestStation } from '../helpers/station-host';
 
@@ -49,6 +53,11 @@ const PAYLOADS = [
 const NAME_SHAPED = PAYLOADS.filter((p) => !/\p{Cc}/u.test(p));
 /** Payloads that also fit the contract's id pattern (letters, digits, _ . : -): they reach the databases as ids. */
 const ID_SHAPED = PAYLOADS.filter((p) => /^[A-Za-z0-9_.:-]{1,64}$/.test(p));
+/** Payloads the contract accepts as a PIN (4 characters or more, no control characters). */
+const PIN_SHAPED = PAYLOADS.filter((p) => p.length >= 4 && !/\p{Cc}/u.test(p));
+/** The PIN of the roster members the charge nurse adds, one per payload (named by the payload). */
+const MEMBER_PIN = 'inj-4711';
+const memberId = (i: number) => `INJ${String(i).padStart(2, '0')}`;
 const good = {
   heartRateMin: 45,
   heartRateMax: 130,
@@ -75,16 +84,16 @@ interface NulQuirk {
 }
 
 /** Sends every payload through every user-typed field; returns what the databases should now hold. */
-async function attack(
-  station: TestStation,
-  alertIds: string[],
-  nul: NulQuirk,
-): Promise<{ tally: Tally; acks: number; thresholdIds: string[] }> {
+async function attack(station: TestStation, alertIds: string[], nul: NulQuirk): Promise<Attacked> {
   const tally: Tally = { requests: 0, refusedByContract: 0, reachedDatabase: 0, slowestMs: 0 };
   const round = () => (tally.slowestMs = Math.round(tally.slowestMs));
-  const send = async <T>(channel: string, request: unknown): Promise<Result<T>> => {
+  /** from the charge nurse's window ('test'), or from another window */
+  const send = async <T>(channel: string, request: unknown, peer?: string): Promise<Result<T>> => {
     const t = performance.now();
-    const r = await station.call<T>(channel, request);
+    const r =
+      peer === undefined
+        ? await station.call<T>(channel, request)
+        : ((await station.host.handle(channel, request, { shell: 'web', peer })) as Result<T>);
     tally.slowestMs = Math.max(tally.slowestMs, performance.now() - t);
     tally.requests++;
     if (!r.ok && r.error.code === 'bad_request') tally.refusedByContract++;
@@ -94,7 +103,10 @@ async function attack(
   };
   let acks = 0;
   const thresholdIds: string[] = [];
+  const out = { saves: 0, signIns: 0, refusedSignIns: 0 };
   const ids = [...alertIds];
+  // the charge nurse, signed in in the test's window: thresholds and the roster are hers to change
+  await station.signIn(DEMO_CHARGE);
   for (const p of PAYLOADS) {
     // Searches: a payload must match literally (nothing here), never "everything".
     const search = await send<AlertPage>('alerts:list', { range: '7d', patientSearch: p, limit: 500 });
@@ -115,22 +127,66 @@ async function attack(
     if (th.ok) thresholdIds.push(p);
     await send('thresholds:update', { patientId: 'P001', limits: { ...good, heartRateMin: p } });
     await send('alerts:acknowledge', { alertId: p, action: 'confirm', note: p });
-    // The nurse's name and the note reach the alert store and the audit as values.
-    const signIn = await send('session:sign-in', { nurse: p });
+    // The nurse's name (as the charge nurse typed it in the roster) and the note reach the alert store
+    // and the audit as values; the identifier and the PIN reach the roster as values, or are refused.
+    const i = PAYLOADS.indexOf(p);
+    const saved = await send('roster:save', {
+      nurseId: memberId(i),
+      name: p,
+      role: 'nurse',
+      active: true,
+      pin: MEMBER_PIN,
+    });
+    if (saved.ok) out.saves++;
+    // each payload signs in from a window of its own: the refusals below stay under the rate limits
+    const peer = `inj-${i}`;
+    const asId = await send('session:sign-in', { nurseId: p, pin: MEMBER_PIN }, peer);
+    const asPin = await send('session:sign-in', { nurseId: memberId(i), pin: p }, peer);
+    for (const r of [asId, asPin]) {
+      expect(r.ok, `sign-in with ${JSON.stringify(p)}`).toBe(false);
+      if (!r.ok) expect(['bad_request', 'unauthorized']).toContain(r.error.code);
+      if (!r.ok && r.error.code === 'unauthorized') out.refusedSignIns++;
+    }
+    expect(asId.ok || asId.error.code).toBe(ID_SHAPED.includes(p) ? 'unauthorized' : 'bad_request');
+    expect(asPin.ok || asPin.error.code).toBe(
+      saved.ok && PIN_SHAPED.includes(p) ? 'unauthorized' : 'bad_request',
+    );
+    const signIn = await send('session:sign-in', { nurseId: memberId(i), pin: MEMBER_PIN }, peer);
+    expect(signIn.ok, JSON.stringify(signIn)).toBe(saved.ok);
+    if (signIn.ok) out.signIns++;
     const alertId = ids.shift();
     if (signIn.ok && alertId) {
-      const ack = await send<AckOutcome>('alerts:acknowledge', { alertId, action: 'confirm', note: p });
+      const ack = await send<AckOutcome>('alerts:acknowledge', { alertId, action: 'confirm', note: p }, peer);
       expect(ack.ok, JSON.stringify(ack)).toBe(true);
       if (ack.ok) {
         acks++;
         expect(ack.value.record.note).toBe(p);
         expect(ack.value.record.nurse).toBe(p.trim());
+        expect(ack.value.record.nurseId).toBe(memberId(i));
       }
     }
   }
-  await send('session:sign-in', { nurse: 'Cleanup' });
   round();
-  return { tally, acks, thresholdIds };
+  return { tally, acks, thresholdIds, ...out };
+}
+
+interface Attacked {
+  tally: Tally;
+  acks: number;
+  thresholdIds: string[];
+  /** roster members the charge nurse added (named by a payload) */
+  saves: number;
+  /** of those, signed in (each from its own window) */
+  signIns: number;
+  /** sign-ins refused as unknown identifier or wrong PIN (audited, unlike the contract's refusals) */
+  refusedSignIns: number;
+}
+
+/** Every audit row but the acknowledgements (those are the ack cache's rows), read as the charge nurse. */
+async function auditRows(station: TestStation): Promise<AuditEntry[]> {
+  const r = await station.call<AuditEntry[]>('audit:list', { limit: 5000 });
+  expect(r.ok, JSON.stringify(r)).toBe(true);
+  return r.ok ? r.value.filter((e) => e.kind !== 'acknowledgement') : [];
 }
 
 describe('Security: SQL injection through the contract — SQLite (simulator mode)', () => {
@@ -158,33 +214,65 @@ describe('Security: SQL injection through the contract — SQLite (simulator mod
       }
       return { schema: tables.map((t) => `${t.type}:${t.name}`), counts };
     };
+    await station.signIn(DEMO_CHARGE); // to read the audit before
+    const auditBefore = new Set((await auditRows(station)).map((e) => `${e.kind}:${e.seq}`));
     const before = snapshot();
     const all = await station.call<AlertPage>('alerts:list', { range: '7d', limit: 500 });
     expect(all.ok && all.value.items.length).toBeGreaterThan(PAYLOADS.length);
     const alertIds = all.ok ? all.value.items.map((a) => a.alertId) : [];
 
-    const { tally, acks, thresholdIds } = await attack(station, alertIds, {
+    const attacked = await attack(station, alertIds, {
       alertSearch: true,
       reviewSearch: true,
     });
+    const { tally, acks, thresholdIds } = attacked;
     const after = snapshot();
     db.close();
 
     expect(after.schema).toEqual(before.schema);
     // Control characters are refused by the contract (a nurse name cannot contain a NUL).
+    expect(attacked.saves).toBe(NAME_SHAPED.length);
+    expect(attacked.signIns).toBe(NAME_SHAPED.length);
     expect(acks).toBe(NAME_SHAPED.length);
-    expect(after.counts).toEqual({
-      ...before.counts,
-      ack_log: before.counts.ack_log! + acks,
-      alert_events: before.counts.alert_events! + acks,
-      patient_thresholds: before.counts.patient_thresholds! + thresholdIds.length,
-      threshold_audit: before.counts.threshold_audit! + thresholdIds.length,
-    });
+    // The station's own tables move by the legitimate writes only (the roster is SQLite's here) ...
+    const legit: Record<string, number> = {
+      ack_log: acks,
+      alert_events: acks,
+      patient_thresholds: thresholdIds.length,
+      nurse_roster: attacked.saves,
+    };
+    for (const [table, added] of Object.entries(legit)) {
+      expect(after.counts[table], table).toBe(before.counts[table]! + added);
+    }
+    // ... and the audit tables (threshold, settings and access rows, whatever their tables) by the
+    // rows the audit lists since: the charge nurse's sign-in, each threshold change, each member added,
+    // each refused sign-in and each member's sign-in.
+    const auditTables = Object.keys(after.counts).filter(
+      (t) => !(t in legit) && after.counts[t] !== before.counts[t],
+    );
+    const auditAdded = auditTables.reduce((n, t) => n + after.counts[t]! - before.counts[t]!, 0);
+    const audit = (await auditRows(station)).filter((e) => !auditBefore.has(`${e.kind}:${e.seq}`));
+    const byAction = (kind: string, action: string) =>
+      audit.filter((e) => e.kind === kind && e.action === action).length;
+    expect(audit.filter((e) => e.kind === 'thresholds')).toHaveLength(thresholdIds.length);
+    expect(byAction('access', 'roster-saved')).toBe(attacked.saves);
+    expect(byAction('access', 'sign-in')).toBe(1 + attacked.signIns);
+    expect(byAction('access', 'sign-in-refused')).toBe(attacked.refusedSignIns);
+    expect(auditAdded).toBe(audit.length);
+    // the payloads are in the audit as data: every member's name as typed (trimmed, like any name)
+    const names = audit.filter((e) => e.action === 'roster-saved').map((e) => e.detail);
+    for (const p of NAME_SHAPED)
+      expect(
+        names.some((d) => d.includes(p.trim())),
+        p,
+      ).toBe(true);
     expect(thresholdIds.sort()).toEqual([...ID_SHAPED].sort());
     expect(tally.slowestMs).toBeLessThan(2_000); // no SLEEP()/pg_sleep() ran
     report('sql injection sqlite', {
       payloads: PAYLOADS.length,
       ...tally,
+      rosterMembersWithPayloadNames: attacked.saves,
+      refusedSignIns: attacked.refusedSignIns,
       acks,
       idShapedPayloadsStoredAsIds: thresholdIds.length,
       schemaUnchanged: true,
@@ -207,6 +295,8 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
 
   beforeAll(async () => {
     my = await createTestDatabase({ applySchema: true });
+    // the ward's roster (MySQL in connected mode): the charge nurse who signs in below
+    await seedMysqlRoster(my.config);
     admin = await mysql.createConnection({ ...my.config });
     pgdb = await createTestPgDatabase('ns_inj');
     await createStandInSchema(pgdb.pool);
@@ -291,11 +381,12 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
     const pgBefore = await pgSnapshot();
 
     // The alert search runs on MariaDB here (NUL is an ordinary character); the review list on SQLite.
-    const { tally, acks, thresholdIds } = await attack(
+    const attacked = await attack(
       station,
       alerts.map((a) => a.alertId),
       { alertSearch: false, reviewSearch: true },
     );
+    const { tally, acks, thresholdIds } = attacked;
 
     const myAfter = await mysqlSnapshot();
     const pgAfter = await pgSnapshot();
@@ -307,7 +398,16 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
       ...myBefore.counts,
       alert_events: myBefore.counts.alert_events! + acks,
       alert_counts_hourly: myAfter.counts.alert_counts_hourly,
+      // the roster is the ward's, in MySQL: one member per name-shaped payload
+      nurse_roster: myBefore.counts.nurse_roster! + attacked.saves,
     });
+    expect(attacked.saves).toBe(NAME_SHAPED.length);
+    const [members] = await admin.query<RowDataPacket[]>(
+      "SELECT nurse_id, display_name, pin_hash FROM nurse_roster WHERE nurse_id LIKE 'INJ%' ORDER BY nurse_id",
+    );
+    expect(members.map((m) => m.display_name)).toEqual(NAME_SHAPED.map((p) => p.trim()));
+    // the PIN as its hash only
+    for (const m of members) expect(String(m.pin_hash)).not.toContain(MEMBER_PIN);
     const [derived] = await admin.query<RowDataPacket[]>(
       `SELECT (SELECT COALESCE(SUM(n), 0) FROM alert_counts_hourly WHERE status = 'pending') AS counted,
               (SELECT COUNT(*) FROM alerts WHERE status = 'pending') AS actual`,
@@ -334,6 +434,8 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
     report('sql injection mariadb+postgresql', {
       payloads: PAYLOADS.length,
       ...tally,
+      rosterMembersWithPayloadNames: attacked.saves,
+      refusedSignIns: attacked.refusedSignIns,
       acksWithPayloadNurseAndNote: acks,
       thresholdRowsWithPayloadIds: thresholdIds.length,
       schemaUnchanged: true,
@@ -361,6 +463,7 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
       stationId: 'ST-X',
       timeZone: 'UTC',
     });
+    const roster = createMysqlRoster({ ...my.config, database: my.name });
     try {
       for (const p of PAYLOADS) {
         if (p.includes('\u0000')) {
@@ -374,6 +477,7 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
           expect(await rw.thresholds(`x${p}`)).toMatchObject({ patientId: `x${p}`, custom: true });
         }
         expect(await store.get(p)).toBeNull();
+        expect(await roster.find(p)).toBeNull();
         expect(await store.patientAlerts(p, '7d', Date.now())).toEqual([]);
         expect((await store.list({ range: '7d', patientSearch: p, limit: 50 }, Date.now())).items).toEqual(
           [],
@@ -392,6 +496,7 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
     } finally {
       await rw.stop();
       await store.close();
+      await roster.close();
     }
     const { rows: after } = await pgdb.pool.query<{ n: string }>(
       'SELECT COUNT(*) AS n FROM patient_thresholds',
@@ -410,7 +515,7 @@ describe('Security: SQL injection through the contract — MariaDB + PostgreSQL 
     );
     report('sql injection adapters direct', {
       payloads: PAYLOADS.length,
-      callsPerPayload: 8,
+      callsPerPayload: 9,
       tablesIntact: true,
     });
   }, 60_000);

@@ -12,12 +12,14 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { BackendHealth } from '../../../shared/domain/types';
+import type { AuditEntry } from '../../../shared/ipc/contract';
 import { startWebShell } from '../../../electron/main/web-shell/web-shell';
 import { freePort, waitFor } from '../../support/private-servers';
 import { resultProblem } from '../helpers/result-check';
 import { report } from '../helpers/station-fixtures';
 import { fakeKeyring, startTestStation, type TestStation } from '../helpers/station-host';
 import { connectWs, type WsClient } from '../helpers/ws-client';
+import { DEMO_CHARGE, DEMO_NURSE, signInRequest } from '../../support/nurses';
 
 let station: TestStation;
 let staticDir: string;
@@ -158,6 +160,49 @@ describe('Security: web shell exposure (real station behind it)', () => {
     }
   });
 
+  // Issue #18: a second browser tab was "on station" as whoever signed in in the first.
+  it('signs in per connection: a second tab is nobody, and a closed tab is signed out', async () => {
+    const shell = await startWebShell({ host: station.host, staticDir, port: 0 });
+    const first = await connectWs(shell.port);
+    const second = await connectWs(shell.port);
+    try {
+      const signed = await first.call('session:sign-in', signInRequest(DEMO_NURSE));
+      const liNa = { nurseId: DEMO_NURSE.nurseId, name: DEMO_NURSE.name, role: 'nurse' };
+      expect(signed).toMatchObject({ ok: true, value: { nurse: liNa } });
+      expect(await first.call('station:info', {})).toMatchObject({ ok: true, value: { nurse: liNa } });
+      expect(await second.call('station:info', {})).toMatchObject({ ok: true, value: { nurse: null } });
+      const ack = await second.call('alerts:acknowledge', { alertId: 'a'.repeat(32), action: 'confirm' });
+      expect(ack).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      // a nurse is not the charge nurse: the audit is not hers to read
+      const audit = await first.call('audit:list', { limit: 10 });
+      expect(audit).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+      first.close();
+      await first.closed;
+      expect(await second.call('session:sign-in', signInRequest(DEMO_CHARGE))).toMatchObject({ ok: true });
+      let signedOut: AuditEntry | undefined;
+      await waitFor(
+        'the closed tab to be signed out',
+        async () => {
+          const r = await second.call('audit:list', {
+            kind: 'access',
+            nurseId: DEMO_NURSE.nurseId,
+            limit: 50,
+          });
+          signedOut = (r.ok ? (r.value as AuditEntry[]) : []).find((e) => e.action === 'sign-out');
+          return signedOut !== undefined;
+        },
+        5_000,
+      );
+      expect(signedOut).toMatchObject({ nurseId: DEMO_NURSE.nurseId, nurse: DEMO_NURSE.name });
+      expect(signedOut!.detail).toMatch(/closed/);
+    } finally {
+      first.close();
+      second.close();
+      await shell.close();
+    }
+  });
+
   it('never sends a stack trace, SQL or a password to the browser when the backends fail', async () => {
     const shell = await startWebShell({ host: station.host, staticDir, port: 0 });
     const client = await connectWs(shell.port);
@@ -166,8 +211,8 @@ describe('Security: web shell exposure (real station behind it)', () => {
     try {
       const password = 'Sup3r-Secret-Pw-For-Test';
       const [rw, my] = [await freePort(), await freePort()];
-      // settings changes may need a signed-in nurse (station core); signing in is harmless otherwise
-      expect((await client.call('session:sign-in', { nurse: 'Test Nurse' })).ok).toBe(true);
+      // settings changes are the charge nurse's (issue #18)
+      expect((await client.call('session:sign-in', signInRequest(DEMO_CHARGE))).ok).toBe(true);
       const change = await client.call('settings:update-connection', {
         mode: 'connected',
         risingwave: { host: '127.0.0.1', port: rw, user: 'root', database: 'dev', password },

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildIdentifierRule } from '../../../../shared/domain/identifiers';
+import { HOSTILE_IDS } from '../../../../tests/support/hostile-ids';
 import { decodeAlertSinkMessage as decodeAt, sinkTimestampMs } from './alert-sink-message';
 
 import { alertId, bucketStart, trendWindowStart } from '../../../../shared/engine/rules';
@@ -87,11 +89,52 @@ describe('decodeAlertSinkMessage', () => {
       /vital/,
     ],
     ['a bad time', Buffer.from(value.toString().replace('2026-12-07T', '2026-02-30T')), /alert_time/],
-    ['a patient id with SQL', Buffer.from(value.toString().replace('"P002"', `"P1'; DROP"`)), /patient_id/],
   ])('refuses %s with a reason, never throws', (_what, bytes, reason) => {
     const decoded = decodeAlertSinkMessage(key, bytes);
     expect(decoded.kind).toBe('invalid');
     expect(decoded.kind === 'invalid' && decoded.reason).toMatch(reason);
+  });
+
+  describe('identifiers that could spoof a patient (issue #18)', () => {
+    const withIds = (ids: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ ...(JSON.parse(value.toString()) as object), ...ids }));
+    const hostile: [string, unknown][] = [
+      ...HOSTILE_IDS.map(([name, v]): [string, unknown] => [name, v]),
+      ['SQL', "P1'; DROP"],
+    ];
+
+    it.each(hostile)('refuses a patient_id with %s, with a displayable reason', (_name, patientId) => {
+      const decoded = decodeAlertSinkMessage(key, withIds({ patient_id: patientId }));
+      expect(decoded).toMatchObject({ kind: 'refused', alertId: ID, patientId, deviceId: 'D002' });
+      expect(decoded.kind === 'refused' && decoded.reason).toMatch(/^patient_id [\x20-\x7e–…]*$/);
+    });
+
+    it.each(hostile.filter(([, v]) => v !== null && v !== ''))(
+      'refuses a device_id with %s',
+      (_name, deviceId) => {
+        const decoded = decodeAlertSinkMessage(key, withIds({ device_id: deviceId }));
+        expect(decoded).toMatchObject({ kind: 'refused', alertId: ID, deviceId });
+        expect(decoded.kind === 'refused' && decoded.reason).toMatch(/^device_id /);
+      },
+    );
+
+    it('takes an alert without a device (NULL or empty)', () => {
+      for (const deviceId of [null, '']) {
+        const decoded = decodeAlertSinkMessage(key, withIds({ device_id: deviceId }));
+        expect(decoded.kind === 'alert' && decoded.alert.deviceId).toBe('');
+      }
+    });
+
+    it("follows a hospital's pattern, still refusing a bidi override under it", () => {
+      const rule = buildIdentifierRule('^(?:P[0-9]{3}|D[0-9]{3})$');
+      expect(decodeAt(key, value, NOW, rule).kind).toBe('alert');
+      expect(decodeAt(key, value, NOW, buildIdentifierRule('^MRN[0-9]{6}$')).kind).toBe('refused');
+      const rlo = withIds({ patient_id: 'P\u202E02' });
+      expect(decodeAt(key, rlo, NOW, buildIdentifierRule('.+'))).toMatchObject({
+        kind: 'refused',
+        reason: 'patient_id contains a bidirectional control character U+202E (got "P\\u{202E}02")',
+      });
+    });
   });
 
   it('refuses a value whose key names another alert', () => {

@@ -8,6 +8,7 @@
 // 'utc_string' (RFC 3339, microseconds, "Z"); 'milli' (epoch ms) and RisingWave's older default
 // 'utc_without_suffix' ("2026-12-07 10:00:00.123000", UTC) are read too, so a sink created by hand
 // with another mode still works. docs/risingwave-compat.md names the sources.
+import { DEFAULT_IDENTIFIER_RULE, type IdentifierRule } from '../../../../shared/domain/identifiers';
 import { ALERT_TYPES, type Alert, type AlertType } from '../../../../shared/domain/types';
 import { alertId as ruleAlertId, bucketStart, trendWindowStart } from '../../../../shared/engine/rules';
 
@@ -15,9 +16,12 @@ export type DecodedAlertMessage =
   | { kind: 'alert'; alert: Alert }
   /** the row left the view: nothing for the station to do (a nurse's record is never deleted) */
   | { kind: 'tombstone'; alertId: string | null }
-  | { kind: 'invalid'; reason: string };
-
-const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+  | { kind: 'invalid'; reason: string }
+  /**
+   * A well-formed alert whose patient_id or device_id fails the identifier rule: never shown, counted
+   * in the station's rejects (identifier-gate.ts). The ids are as received, for the count only.
+   */
+  | { kind: 'refused'; alertId: string; reason: string; patientId: unknown; deviceId: unknown };
 const ALERT_ID = /^[0-9a-f]{32}$/;
 /** RFC 3339 with Z or an offset, or RisingWave's suffix-less UTC form */
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/;
@@ -88,6 +92,7 @@ export function decodeAlertSinkMessage(
   key: Buffer | null,
   value: Buffer | null,
   now: number = Date.now(),
+  identifiers: IdentifierRule = DEFAULT_IDENTIFIER_RULE,
 ): DecodedAlertMessage {
   if (value === null || value.length === 0) return { kind: 'tombstone', alertId: keyAlertId(key) };
   const parsed = parseJson(value, 'value');
@@ -106,12 +111,15 @@ export function decodeAlertSinkMessage(
     return { kind: 'invalid', reason: `key does not match alert_id ${alertId}` };
   }
   const patientId = r.patient_id;
-  if (typeof patientId !== 'string' || !ID.test(patientId)) {
-    return { kind: 'invalid', reason: `alert ${alertId}: patient_id missing or not an id` };
-  }
   const deviceId = r.device_id;
-  if (deviceId !== null && deviceId !== undefined && (typeof deviceId !== 'string' || !ID.test(deviceId))) {
-    return { kind: 'invalid', reason: `alert ${alertId}: device_id is not an id` };
+  // NULL (or '') device: an alert may have none; anything else must pass the rule like the patient
+  const refused =
+    identifiers.check('patient_id', patientId) ??
+    (deviceId === null || deviceId === undefined || deviceId === ''
+      ? null
+      : identifiers.check('device_id', deviceId));
+  if (refused !== null || typeof patientId !== 'string') {
+    return { kind: 'refused', alertId, reason: refused ?? 'patient_id is missing', patientId, deviceId };
   }
   const alertTime = sinkTimestampMs(r.alert_time);
   if (alertTime === null) return { kind: 'invalid', reason: `alert ${alertId}: alert_time unreadable` };

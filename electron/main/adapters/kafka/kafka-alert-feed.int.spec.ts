@@ -7,7 +7,10 @@ import type { Alert } from '../../../../shared/domain/types';
 import { alertId, bucketStart } from '../../../../shared/engine/rules';
 import { deleteTopics, ensureKafka, uniqueTopic } from '../../../../tests/support/kafka';
 import { kafkaSinkMessage } from '../../../../tests/support/risingwave-bridge';
-import { createKafkaAlertFeed, type KafkaAlertFeed } from './kafka-alert-feed';
+import { buildIdentifierRule } from '../../../../shared/domain/identifiers';
+import { HOSTILE_IDS } from '../../../../tests/support/hostile-ids';
+import { createIdentifierGate } from '../identifier-gate';
+import { createKafkaAlertFeed, type KafkaAlertFeed, type KafkaAlertFeedOptions } from './kafka-alert-feed';
 
 let bootstrap: string;
 let admin: Admin;
@@ -67,8 +70,13 @@ async function committed(groupId: string, topic: string): Promise<number> {
   return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
-function feed(topic: string, groupId: string, deliver: (alerts: Alert[]) => Promise<void>): KafkaAlertFeed {
-  return createKafkaAlertFeed({ brokers: [bootstrap], topic, stationId: 'IT', groupId, deliver });
+function feed(
+  topic: string,
+  groupId: string,
+  deliver: (alerts: Alert[]) => Promise<void>,
+  extra: Partial<KafkaAlertFeedOptions> = {},
+): KafkaAlertFeed {
+  return createKafkaAlertFeed({ brokers: [bootstrap], topic, stationId: 'IT', groupId, deliver, ...extra });
 }
 
 describe('Kafka alert feed (real broker)', () => {
@@ -152,6 +160,37 @@ describe('Kafka alert feed (real broker)', () => {
     await until('the good alert', () => got.length === 1);
     await until('the stats', () => f.stats().undecodable + f.stats().tombstones === 3);
     expect(f.stats()).toMatchObject({ undecodable: 2, tombstones: 1, delivered: 1 });
+    await f.stop();
+  }, 60_000);
+
+  it('refuses alerts whose ids could spoof a patient, counting them with the rule, without stopping', async () => {
+    const topic = await newTopic();
+    const got: Alert[] = [];
+    const logs: string[] = [];
+    const identifiers = buildIdentifierRule(null);
+    const f = feed(
+      topic,
+      `${topic}-station`,
+      async (alerts) => {
+        got.push(...alerts);
+      },
+      { identifiers, log: (m) => logs.push(m) },
+    );
+    f.start();
+    await until('the feed live', () => f.live());
+    const hostile = HOSTILE_IDS.map(([, v]) => kafkaSinkMessage(alert(v as string)));
+    const good = alert('P6');
+    await producer.send({ topic, messages: [...hostile, kafkaSinkMessage(good)] });
+    await until('the good alert', () => got.length === 1);
+    await until('the refusals', () => f.stats().refused === HOSTILE_IDS.length);
+    expect(got.map((a) => a.patientId)).toEqual(['P6']);
+    expect(f.stats()).toMatchObject({ undecodable: 0, refused: HOSTILE_IDS.length, delivered: 1 });
+    // what the RisingWave source's rejects() reads: the tally of the same rule instance
+    const summary = createIdentifierGate({ rule: identifiers, source: 'x', log: () => undefined }).rejects();
+    expect(summary.total).toBe(HOSTILE_IDS.length);
+    expect(summary.byDevice.every((d) => /from Kafka alert push, not shown$/.test(d.lastReason))).toBe(true);
+    for (const line of logs) expect(line).toMatch(/^[\x20-\x7e–]*$/); // no id, nothing unprintable
+    for (const line of logs) expect(line).not.toMatch(/img|gnp/i);
     await f.stop();
   }, 60_000);
 

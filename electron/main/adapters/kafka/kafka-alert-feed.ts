@@ -13,10 +13,14 @@
 //   them twice; one killed after it has them already. Nothing is lost, nothing repeated.
 // - a message that cannot be decoded is counted and skipped (its offset is committed: it would fail
 //   again forever), never stops the feed;
+// - an alert whose patient_id or device_id fails the identifier rule is skipped the same way, never
+//   shown, and counted in the station's rejects (identifier-gate.ts) with its reason;
 // - `live()` is true only while fetches are coming back: the owner falls back to polling when not.
 import { Kafka, type Consumer, type EachBatchPayload } from 'kafkajs';
+import type { IdentifierRule } from '../../../../shared/domain/identifiers';
 import type { Alert } from '../../../../shared/domain/types';
 import { systemClock, type Clock } from '../../core/ports';
+import { createIdentifierGate } from '../identifier-gate';
 import { decodeAlertSinkMessage } from './alert-sink-message';
 import { quietLogCreator } from './quiet-log-creator';
 
@@ -45,12 +49,19 @@ export interface KafkaAlertFeedOptions {
    * 10 minutes, like the polling path's first read.
    */
   startLookbackMs?: number;
+  /**
+   * Which patient_id and device_id an alert may carry; default the station's conservative alphabet.
+   * The same instance as the RisingWave source's: its rejects() then counts what this feed refused.
+   */
+  identifiers?: IdentifierRule;
 }
 
 export interface KafkaAlertFeedStats {
   delivered: number;
   tombstones: number;
   undecodable: number;
+  /** alerts refused for their patient_id or device_id (each message once, re-deliveries included) */
+  refused: number;
   lastError: string | null;
 }
 
@@ -81,7 +92,19 @@ export function createKafkaAlertFeed(opts: KafkaAlertFeedOptions): KafkaAlertFee
   const clock = opts.clock ?? systemClock;
   const staleAfterMs = opts.staleAfterMs ?? 3_000;
   const log = opts.log ?? (() => undefined);
-  const stats: KafkaAlertFeedStats = { delivered: 0, tombstones: 0, undecodable: 0, lastError: null };
+  const stats: KafkaAlertFeedStats = {
+    delivered: 0,
+    tombstones: 0,
+    undecodable: 0,
+    refused: 0,
+    lastError: null,
+  };
+  const gate = createIdentifierGate({
+    rule: opts.identifiers,
+    source: 'Kafka alert push',
+    log,
+    now: () => clock.now(),
+  });
   const liveListeners = new Set<(live: boolean) => void>();
 
   let consumer: Consumer | null = null;
@@ -143,10 +166,20 @@ export function createKafkaAlertFeed(opts: KafkaAlertFeedOptions): KafkaAlertFee
     if (!isRunning() || isStale()) return;
     const alerts: Alert[] = [];
     for (const message of batch.messages) {
-      const decoded = decodeAlertSinkMessage(message.key, message.value);
+      const decoded = decodeAlertSinkMessage(message.key, message.value, clock.now(), gate.rule);
       if (decoded.kind === 'alert') alerts.push(decoded.alert);
       else if (decoded.kind === 'tombstone') stats.tombstones++;
-      else {
+      else if (decoded.kind === 'refused') {
+        // counted once per alert with the poll's refusals of it; logged rate-limited, never the id
+        stats.refused++;
+        gate.screen({
+          what: 'alert',
+          key: `alert:${decoded.alertId}`,
+          patientId: decoded.patientId,
+          deviceId: decoded.deviceId,
+          deviceOptional: true,
+        });
+      } else {
         stats.undecodable++;
         stats.lastError = decoded.reason;
         log(

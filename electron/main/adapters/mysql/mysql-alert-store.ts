@@ -4,6 +4,7 @@
 // into SQL text are integers this module computes (LIMIT) and fixed fragments.
 import mysql from 'mysql2/promise';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { IdentifierRule } from '../../../../shared/domain/identifiers';
 import type { Alert, AlertPage, AlertQuery, AlertStats, TimeRange } from '../../../../shared/domain/types';
 import type { BurdenStats } from '../../../../shared/ipc/contract';
 import type { PatientScope, TransitionRequest, TransitionResult } from '../../core/ports';
@@ -37,7 +38,11 @@ import {
   wardDays,
 } from '../alert-store-shared';
 import type { AlertAuditEvent, AlertColumns, AuditedAlertStore, ScopeList } from '../alert-store-shared';
+import { logger } from '../../core/logger';
+import { createIdentifierGate, type IdentifierGate } from '../identifier-gate';
 import { isFatalMysqlError, isRetryableMysqlError, mapMysqlError } from './mysql-errors';
+import { CHAINED_AUDIT_SESSION_SQL, appendAlertEvent, lockAlertEventsHead } from './mysql-audit-chain';
+import type { LockedHead } from './mysql-audit-chain';
 import { MYSQL_SCHEMA_VERSION } from './mysql-schema';
 
 export { AlertStoreError } from '../alert-store-shared';
@@ -57,6 +62,16 @@ export interface MysqlAlertStoreOptions {
   timeZone?: string;
   /** a statement that gets no answer for this long fails as unavailable; default 10 000 ms */
   statementTimeoutMs?: number;
+  /**
+   * Which patient_id and device_id the alerts read back may carry (the table holds what RisingWave
+   * sank, and what anyone with write access put there). The composition root always gives one, the
+   * same instance as the RisingWave source's, whose rejects() then counts what this store refused.
+   * Without one the store reads rows verbatim, like the SQLite store (the shared AlertStore contract
+   * checks that both keep any value as data).
+   */
+  identifiers?: IdentifierRule;
+  /** operator log (refused rows, rate-limited); default the main-process logger */
+  log?: (message: string) => void;
 }
 
 type SqlValue = string | number | null;
@@ -109,6 +124,27 @@ function toAlertRow(r: RowDataPacket): { alert: Alert; handleStation: string | n
   return { alert, handleStation: r.handle_station ?? null };
 }
 const toAlert = (r: RowDataPacket): Alert => toAlertRow(r).alert;
+
+/**
+ * The alerts of `rows` whose patient_id and device_id pass the identifier rule: the read side (lists,
+ * details, pending, handled elsewhere). A refused row is dropped, never shown, and counted once by the
+ * gate (identifier-gate.ts); the acknowledgement path reads rows of its own and is left as it is.
+ */
+function screenedAlerts(rows: RowDataPacket[], gate: IdentifierGate | null): Alert[] {
+  if (!gate) return rows.map(toAlert);
+  return rows
+    .filter(
+      (r) =>
+        gate.screen({
+          what: 'alert',
+          key: `alert:${String(r.alert_id)}`,
+          patientId: r.patient_id,
+          deviceId: r.device_id,
+          deviceOptional: true,
+        }) === null,
+    )
+    .map(toAlert);
+}
 
 // Multi-row upserts in three fixed sizes: few distinct prepared statements, few round trips.
 const UPSERT_CHUNKS = [100, 10, 1] as const;
@@ -213,6 +249,13 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
   const ownStation = opts.stationId;
   const timeoutMs = opts.statementTimeoutMs ?? 10_000;
   const ctx = { host: opts.host, port: opts.port, user: opts.user, database: opts.database, timeoutMs };
+  const gate = opts.identifiers
+    ? createIdentifierGate({
+        rule: opts.identifiers,
+        source: 'MySQL alert store',
+        log: opts.log ?? ((m) => logger.warn(`mysql: ${m}`)),
+      })
+    : null;
 
   const pool: Pool = mysql.createPool({
     host: opts.host,
@@ -242,6 +285,8 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
   // (The core pool emits its callback-style connections; the promise wrapper's typing says otherwise.)
   pool.pool.on('connection', (conn) => {
     conn.query("SET time_zone = '+00:00'", () => undefined);
+    // this app writes its audit rows itself, chained: the schema's trigger stands back for them
+    conn.query(CHAINED_AUDIT_SESSION_SQL, () => undefined);
   });
 
   type Runner = Pick<PoolConnection, 'execute'>;
@@ -294,68 +339,80 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
     }
   };
 
-  /** Writes the audit row of an attempt that changed nothing (applied ones are written by a trigger). */
-  const auditUnapplied = (
+  /**
+   * Writes an acknowledgement's audit row, hash-chained (mysql-audit-chain.ts), in the transaction that
+   * locked the chain's head: applied, conflict or not found alike.
+   */
+  const audit = (
+    conn: PoolConnection,
+    head: LockedHead,
     req: TransitionRequest,
     from: Alert['status'] | null,
-    outcome: 'conflict' | 'not_found',
-    message: string,
+    outcome: 'applied' | 'conflict' | 'not_found',
+    message: string | null,
   ) =>
-    exec(
-      pool,
-      `INSERT INTO alert_events (alert_id, action, from_status, to_status, outcome, nurse, station_id, note,
-          event_time, recorded_at, message)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)`,
-      [
-        req.alertId,
-        req.action,
-        from,
-        TARGET_STATUS[req.action],
+    appendAlertEvent(
+      conn,
+      head,
+      {
+        alert_id: req.alertId,
+        action: req.action,
+        from_status: from,
+        to_status: TARGET_STATUS[req.action],
         outcome,
-        req.nurse,
-        req.stationId,
-        req.note,
-        toMysqlDateTime(req.at),
+        nurse_id: req.nurseId ?? null,
+        nurse: req.nurse,
+        station_id: req.stationId,
+        note: req.note,
+        // hashed as stored: DATETIME(3), clamped to its range
+        event_time: fromMysqlDateTime(toMysqlDateTime(req.at))!,
         message,
-      ],
+      },
+      timeoutMs,
     );
 
-  // The applied transition is one statement: the status condition makes it atomic against other
-  // stations (the row lock is held for the statement only), and the alerts_audit_transition trigger
-  // writes its audit row within it. An acknowledgement is one round trip, not a transaction of five.
-  const transitionOnce = async (req: TransitionRequest): Promise<TransitionResult | 'again'> => {
-    const to = TARGET_STATUS[req.action];
-    const from = LEGAL_FROM[req.action];
-    const at = toMysqlDateTime(req.at);
-    const res = await exec<ResultSetHeader>(
-      pool,
-      `UPDATE alerts SET status = ?, handle_by = ?, handle_station = ?, handle_time = ?, handle_note = ?,
-          ack_time = COALESCE(ack_time, ?), version = version + 1
-        WHERE alert_id = ? AND status IN (${from.map(() => '?').join(', ')})`,
-      [to, req.nurse, req.stationId, at, req.note, at, req.alertId, ...from],
-    );
-    if (res.affectedRows === 1) {
+  // One transaction per acknowledgement. The chain's head is locked first (every writer takes it
+  // first, so stations never wait for each other in a cycle), then the alert's row: what that read
+  // finds holds until the commit, so it decides applied or conflict and the audit row names the status
+  // it was found in. The head lock puts the ward's acknowledgements in one order — a few ms each, for
+  // an audit whose rows cannot be edited, removed or slipped in unseen.
+  const transitionOnce = (req: TransitionRequest): Promise<TransitionResult | 'again'> =>
+    inTransaction(async (conn): Promise<TransitionResult | 'again'> => {
+      const head = await lockAlertEventsHead(conn, timeoutMs);
+      const rows = await exec<RowDataPacket[]>(conn, `${ALERT_SELECT} WHERE alert_id = ? FOR UPDATE`, [
+        req.alertId,
+      ]);
+      const row = rows[0];
+      if (!row) {
+        if (!req.repeat) await audit(conn, head, req, null, 'not_found', NOT_YET_MESSAGE);
+        return { kind: 'not_yet' };
+      }
+      const { alert: current, handleStation } = toAlertRow(row);
+      if (!isLegalTransition(current.status, req.action)) {
+        const message = conflictMessage(current, handleStation, { ownStation, timeZone, at: req.at });
+        await audit(conn, head, req, current.status, 'conflict', message);
+        return { kind: 'conflict', current, message };
+      }
+      const to = TARGET_STATUS[req.action];
+      const from = LEGAL_FROM[req.action];
+      const at = toMysqlDateTime(req.at);
+      const res = await exec<ResultSetHeader>(
+        conn,
+        `UPDATE alerts SET status = ?, handle_by = ?, handle_station = ?, handle_time = ?, handle_note = ?,
+            ack_time = COALESCE(ack_time, ?), version = version + 1
+          WHERE alert_id = ? AND status IN (${from.map(() => '?').join(', ')})`,
+        [to, req.nurse, req.stationId, at, req.note, at, req.alertId, ...from],
+      );
+      // the row is locked: only a change outside this transaction's reach could make it miss
+      if (res.affectedRows !== 1) return 'again';
+      await audit(conn, head, req, current.status, 'applied', null);
       // The alert's content is the snapshot's (readings and time are the sink's; only a late reading
       // changes them); its handling is what this statement wrote.
       return {
         kind: 'applied',
         alert: { ...req.snapshot, status: to, handleBy: req.nurse, handleTime: req.at, handleNote: req.note },
       };
-    }
-    // Nothing matched: the alert is not in the store yet, or is past this action. Statuses only move
-    // forward, so what this read finds is final, except an alert the sink inserted meanwhile.
-    const rows = await exec<RowDataPacket[]>(pool, `${ALERT_SELECT} WHERE alert_id = ?`, [req.alertId]);
-    const row = rows[0];
-    if (!row) {
-      if (!req.repeat) await auditUnapplied(req, null, 'not_found', NOT_YET_MESSAGE);
-      return { kind: 'not_yet' };
-    }
-    const { alert: current, handleStation } = toAlertRow(row);
-    if (isLegalTransition(current.status, req.action)) return 'again';
-    const message = conflictMessage(current, handleStation, { ownStation, timeZone, at: req.at });
-    await auditUnapplied(req, current.status, 'conflict', message);
-    return { kind: 'conflict', current, message };
-  };
+    });
 
   const transition = async (req: TransitionRequest): Promise<TransitionResult> => {
     if (!schemaVerified) await verifySchemaVersion();
@@ -372,7 +429,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
     }
   };
 
-  // Acknowledgements rely on the audit trigger of schema version 2. Against an older database, or one
+  // Acknowledgements rely on the chained audit of schema version 3. Against an older database, or one
   // whose version this account may not read, the store reports why and that the setup must run (ping
   // fails, as for a missing column), and transitions are refused: they wait in the station's cache.
   let schemaVerified = false;
@@ -492,7 +549,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
           values.push(t, t, query.after.alertId);
         }
         const sql = `${ALERT_SELECT} WHERE ${where.join(' AND ')} ${ORDER} LIMIT ${size + 1}`;
-        const items = (await exec<RowDataPacket[]>(pool, sql, values)).map(toAlert);
+        const items = screenedAlerts(await exec<RowDataPacket[]>(pool, sql, values), gate);
         const more = items.length > size;
         if (more) items.length = size;
         const last = items[items.length - 1];
@@ -560,7 +617,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
     get: (alertId: string) =>
       run(async () => {
         const rows = await exec<RowDataPacket[]>(pool, `${ALERT_SELECT} WHERE alert_id = ?`, [alertId]);
-        return rows[0] ? toAlert(rows[0]) : null;
+        return screenedAlerts(rows, gate)[0] ?? null;
       }),
 
     patientAlerts: (patientId: string, range: TimeRange, now: number, scope?: PatientScope) =>
@@ -572,7 +629,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
           `${ALERT_SELECT} WHERE patient_id = ? AND alert_time >= ? ${ORDER} LIMIT ${PATIENT_ALERTS_CAP}`,
           [patientId, toMysqlDateTime(rangeStart(range, now))],
         );
-        return rows.map(toAlert);
+        return screenedAlerts(rows, gate);
       }),
 
     transition: (req: TransitionRequest) =>
@@ -603,6 +660,16 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
           exec<RowDataPacket[]>(pool, overTimeSql(ward), [f, ...within]),
           exec<RowDataPacket[]>(pool, ackSql(ward), [f, ...within]),
         ]);
+        // the statistics name patients too: a refused id is left out of them
+        const shownBeds = perBedRows.filter(
+          (r) =>
+            !gate ||
+            gate.screen({
+              what: 'statistics',
+              key: `burden:${String(r.patient_id)}`,
+              patientId: r.patient_id,
+            }) === null,
+        );
         return assembleBurden({
           overTime: overTimeRows.map((r) => ({
             hour: Number(r.h),
@@ -610,7 +677,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
             alertLevel: Number(r.alert_level),
             count: Number(r.n),
           })),
-          perBedDay: perBedRows.map((r) => ({
+          perBedDay: shownBeds.map((r) => ({
             patientId: String(r.patient_id),
             dayIndex: Number(r.d),
             count: Number(r.n),
@@ -628,7 +695,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         const ward = scopeList(scope);
         if (ward && ward.ids.length === 0) return [];
         const sql = `${ALERT_SELECT} WHERE status = 'pending'${andInScope(ward)} ${ORDER}`;
-        return (await exec<RowDataPacket[]>(pool, sql, ward?.bind ?? [])).map(toAlert);
+        return screenedAlerts(await exec<RowDataPacket[]>(pool, sql, ward?.bind ?? []), gate);
       }),
 
     handledAmong: (alertIds: readonly string[]) =>
@@ -636,7 +703,7 @@ export function createMysqlAlertStore(opts: MysqlAlertStoreOptions): AuditedAler
         const found: Alert[] = [];
         for (const chunk of paddedChunks([...new Set(alertIds)], HANDLED_AMONG_CHUNK)) {
           const rows = await exec<RowDataPacket[]>(pool, HANDLED_AMONG_SQL, chunk);
-          found.push(...rows.map(toAlert));
+          found.push(...screenedAlerts(rows, gate));
         }
         return found;
       }),

@@ -9,14 +9,21 @@ export type MysqlQueryable = Pick<Connection, 'query' | 'execute'>;
 
 /**
  * The version backend-setup/mysql.sql writes into nurse_station_schema. The app records acknowledgements
- * only against this version or a newer one (version 2: the audit row is written by a trigger).
+ * only against this version or a newer one (version 2: the audit row is written by a trigger; version 3:
+ * the app writes it, hash-chained, with audit_chain_heads, and the trigger stands back for it).
  */
-export const MYSQL_SCHEMA_VERSION = 2;
+export const MYSQL_SCHEMA_VERSION = 3;
 
 /** Columns the app reads or writes, per table (the RisingWave sink writes a subset of `alerts`). */
 export const REQUIRED_MYSQL_COLUMNS: Readonly<
   Record<
-    'alerts' | 'alert_events' | 'alert_counts_hourly' | 'alert_patients' | 'nurse_station_schema',
+    | 'alerts'
+    | 'alert_events'
+    | 'alert_counts_hourly'
+    | 'alert_patients'
+    | 'audit_chain_heads'
+    | 'nurse_roster'
+    | 'nurse_station_schema',
     readonly string[]
   >
 > = {
@@ -52,10 +59,25 @@ export const REQUIRED_MYSQL_COLUMNS: Readonly<
     'event_time',
     'recorded_at',
     'message',
+    'nurse_id',
+    'prev_hash',
+    'row_hash',
   ],
   alert_counts_hourly: ['hour_start', 'alert_level', 'status', 'n'],
   alert_patients: ['patient_id'],
+  audit_chain_heads: ['chain_name', 'seq', 'head_hash'],
+  nurse_roster: ['nurse_id', 'display_name', 'role', 'active', 'pin_hash', 'updated_at'],
   nurse_station_schema: ['id', 'version', 'applied_at'],
+};
+
+/**
+ * Columns the schema file adds itself to a table of an earlier setup (its audit-chain migration): not
+ * a reason to refuse that table before the file has run.
+ */
+export const MIGRATED_MYSQL_COLUMNS: Readonly<
+  Partial<Record<keyof typeof REQUIRED_MYSQL_COLUMNS, readonly string[]>>
+> = {
+  alert_events: ['nurse_id', 'prev_hash', 'row_hash'],
 };
 
 /** Where the schema lives when running from the repository (setup command, tests). */
@@ -96,8 +118,11 @@ export async function applyMysqlSchema(
 ): Promise<{ statements: number }> {
   // The file locks tables around its triggers, which holds for the connection that ran LOCK TABLES.
   if ('getConnection' in conn) throw new TypeError('applyMysqlSchema needs a single connection, not a pool');
-  // An older `alerts` (e.g. the demo's) is refused before anything is created on or beside it.
-  const before = (await checkMysqlSchema(conn)).filter((p) => !p.endsWith(' is missing'));
+  // An older `alerts` (e.g. the demo's) is refused before anything is created on or beside it; what the
+  // file migrates itself (an earlier setup's alert_events) is not.
+  const before = (await checkMysqlSchema(conn, { beforeMigration: true })).filter(
+    (p) => !p.endsWith(' is missing'),
+  );
   if (before.length > 0) throw new AlertStoreError('schema', before.join('; '));
   const statements = splitSqlStatements(sqlText);
   for (const [i, statement] of statements.entries()) {
@@ -162,11 +187,16 @@ export async function rebuildAlertSummaries(conn: MysqlQueryable): Promise<void>
  * nothing is. Catches a table left over from an older schema (e.g. the health_care demo's `alerts`),
  * which CREATE TABLE IF NOT EXISTS leaves untouched.
  */
-export async function checkMysqlSchema(conn: MysqlQueryable): Promise<string[]> {
+export async function checkMysqlSchema(
+  conn: MysqlQueryable,
+  opts: { beforeMigration?: boolean } = {},
+): Promise<string[]> {
+  const tables = Object.keys(REQUIRED_MYSQL_COLUMNS);
+  // the names are this module's constants; the placeholders keep the statement a prepared one
   const [rows] = await conn.execute<RowDataPacket[]>(
     `SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('alerts', 'alert_events', 'alert_counts_hourly', 'alert_patients',
-        'nurse_station_schema')`,
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${tables.map(() => '?').join(', ')})`,
+    tables,
   );
   const have = new Map<string, Set<string>>();
   for (const r of rows) {
@@ -181,12 +211,24 @@ export async function checkMysqlSchema(conn: MysqlQueryable): Promise<string[]> 
       problems.push(`Table "${table}" is missing`);
       continue;
     }
-    const missing = columns.filter((c) => !cols.has(c));
+    const migrated = opts.beforeMigration
+      ? (MIGRATED_MYSQL_COLUMNS[table as keyof typeof REQUIRED_MYSQL_COLUMNS] ?? [])
+      : [];
+    const missing = columns.filter((c) => !cols.has(c) && !migrated.includes(c));
     if (missing.length > 0) {
       problems.push(
         `Table "${table}" comes from an older schema and lacks ${missing.join(', ')} — rename it (or add the ` +
           `columns) and run the setup again`,
       );
+    }
+  }
+  if (!opts.beforeMigration && have.has('audit_chain_heads')) {
+    // the file seeds it; without it no station could write a chained audit row
+    const [heads] = await conn.execute<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM audit_chain_heads WHERE chain_name = 'alert_events'",
+    );
+    if (Number(heads[0]?.n ?? 0) === 0) {
+      problems.push('Table "audit_chain_heads" has no head for alert_events — run the setup again');
     }
   }
   return problems;

@@ -12,8 +12,12 @@
 //   de-duplicated by id (see AlertFeedCursor): each alert is delivered once, in alert_time order,
 //   across polls, stop()/start() and database restarts.
 // - Signal loss: streaming SQL cannot see absence, so it is computed here from measure_time.
-// - Rejects: RisingWave drops malformed JSON itself (source error tolerance), so there is nothing to
-//   count here: rejects() is always empty.
+// - Rejects: RisingWave drops malformed JSON itself (source error tolerance), and its view checks the
+//   ids of the default alphabet. What this source counts are the rows it refuses itself: any row whose
+//   patient_id or device_id fails the identifier rule (shared/domain/identifiers.ts: a table written by
+//   people or an ADT feed, a view changed by hand, a hospital pattern stricter than the view's) is
+//   dropped, never shown, counted once and reported by rejects(), together with what the Kafka push and
+//   the MySQL store refused under the same rule (identifier-gate.ts).
 import pg from 'pg';
 import {
   ALERT_TYPES,
@@ -39,6 +43,8 @@ import {
   type Unsubscribe,
   type VitalsSource,
 } from '../../core/ports';
+import type { IdentifierRule } from '../../../../shared/domain/identifiers';
+import { createIdentifierGate } from '../identifier-gate';
 import { AlertFeedCursor, compareFeedRows } from './alert-feed-cursor';
 import { describePgError } from './pg-errors';
 import { risingWaveTypes, toEpochMs, toNumber, tsParam } from './pg-row-types';
@@ -89,6 +95,11 @@ export interface RisingWaveVitalsSourceOptions {
    * max(2000, pollIntervalMs + 1000); 0 turns the watchdog off.
    */
   noAnswerAfterMs?: number;
+  /**
+   * Which patient_id and device_id rows may carry; default the station's conservative alphabet. Hand
+   * the same instance to the Kafka feed and the MySQL store: rejects() then counts what they refused.
+   */
+  identifiers?: IdentifierRule;
 }
 
 /** What this source needs of a push feed (KafkaAlertFeed has it). */
@@ -307,6 +318,16 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     database: opts.database,
   };
 
+  const gate = createIdentifierGate({
+    rule: opts.identifiers,
+    source: 'RisingWave',
+    log,
+    now: () => clock.now(),
+  });
+  const rejectListeners = new Set<(summary: RejectSummary) => void>();
+  /** gate.version() last told to rejectListeners */
+  let rejectsSent = 0;
+
   const cursor = new AlertFeedCursor({ overlapMs, initialLookbackMs: opts.initialLookbackMs ?? 10 * 60_000 });
   const patients = new Map<string, PatientState>();
   /** alerts delivered within the active window, per patient */
@@ -363,6 +384,14 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
         log(`a listener threw: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+  }
+
+  /** Tells the reject listeners when a row was refused since they last heard (by any adapter of the rule). */
+  function sendRejects(): void {
+    const v = gate.version();
+    if (v === rejectsSent) return;
+    rejectsSent = v;
+    emit(rejectListeners, gate.rejects());
   }
 
   function alertPath(): 'push' | 'poll' {
@@ -483,8 +512,10 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
         .map((s) => s.patientId),
     );
     for (const row of rows) {
-      const patientId = typeof row.patient_id === 'string' ? row.patient_id : null;
-      if (!patientId || (patients.has(patientId) && !empty.has(patientId))) continue;
+      const key = `trend:${String(row.patient_id)}|${String(row.window_start)}`;
+      if (gate.screen({ what: 'trend', key, patientId: row.patient_id }) !== null) continue;
+      const patientId = row.patient_id as string;
+      if (patients.has(patientId) && !empty.has(patientId)) continue;
       empty.add(patientId);
       pushSpark(
         patientState(patientId),
@@ -509,27 +540,55 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     return vacated;
   }
 
+  /**
+   * The latest rows whose ids pass the identifier rule, each with whether its vitals may be used. A
+   * refused patient_id drops the row (the patient is not shown, nor counted as in the ward). In a ward
+   * read the patient comes from ward_beds and the device from the readings: a refused device_id drops
+   * only the vitals, so a patient correctly in a bed keeps its tile while one device misbehaves.
+   */
+  function screenLatest(rows: Row[]): { row: Row; patientId: string; vitals: boolean }[] {
+    const kept: { row: Row; patientId: string; vitals: boolean }[] = [];
+    for (const row of rows) {
+      const p = row.patient_id;
+      // an empty bed (NULL, or '' as the bed list reads it too); outside a ward, a row without a
+      // patient is refused like any other bad id
+      if (wardId && (p === null || p === '')) continue;
+      const readingKey = `latest:${String(p)}|${String(row.device_id)}|${String(row.measure_time)}`;
+      if (wardId) {
+        const bedKey = `bed:${String(row.bed_id)}|${String(p)}`;
+        if (gate.screen({ what: 'ward bed', key: bedKey, patientId: p }) !== null) continue;
+        const device = { what: 'bed vitals', key: readingKey, deviceId: row.device_id, deviceOptional: true };
+        kept.push({ row, patientId: p as string, vitals: gate.screen(device) === null });
+      } else {
+        const reading = { what: 'bed vitals', key: readingKey, patientId: p, deviceId: row.device_id };
+        if (gate.screen({ ...reading, deviceOptional: true }) !== null) continue;
+        kept.push({ row, patientId: p as string, vitals: true });
+      }
+    }
+    return kept;
+  }
+
   async function readLatest(): Promise<BedSnapshot[]> {
-    const rows = wardId ? await query(SQL.wardLatest, [wardId]) : await query(SQL.latest);
+    const rows = screenLatest(wardId ? await query(SQL.wardLatest, [wardId]) : await query(SQL.latest));
     let vacated: BedSnapshot[] = [];
     if (wardId) {
       const present = new Set<string>();
-      for (const row of rows) if (typeof row.patient_id === 'string') present.add(row.patient_id);
+      for (const { patientId } of rows) present.add(patientId);
       vacated = leaveWard(present);
       wardPatients = present;
     }
-    for (const row of rows) {
-      const patientId = typeof row.patient_id === 'string' ? row.patient_id : null;
-      if (!patientId) continue; // an empty bed
+    for (const { row, patientId, vitals } of rows) {
       const measureTime = toEpochMs(row.measure_time);
       if (wardId) {
         // A ward patient without readings yet still gets a (waiting) tile, under its bed.
         const state = patientState(patientId);
         state.bedId = typeof row.bed_id === 'string' ? row.bed_id : null;
       }
-      if (measureTime === null) continue;
+      if (measureTime === null || !vitals) continue;
       const state = patientState(patientId);
-      state.deviceId = typeof row.device_id === 'string' ? row.device_id : state.deviceId;
+      // '' or NULL: a reading without a device id keeps the device last seen
+      state.deviceId =
+        typeof row.device_id === 'string' && row.device_id !== '' ? row.device_id : state.deviceId;
       if (state.lastMeasureTime !== null && measureTime <= state.lastMeasureTime) continue;
       state.lastMeasureTime = measureTime;
       const hr = toNumber(row.heart_rate);
@@ -555,6 +614,18 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
 
   function rowToAlert(row: Row): Alert | null {
     const alertId = typeof row.alert_id === 'string' ? row.alert_id : null;
+    if (
+      alertId !== null &&
+      gate.screen({
+        what: 'alert',
+        key: `alert:${alertId}`,
+        patientId: row.patient_id,
+        deviceId: row.device_id,
+        deviceOptional: true,
+      }) !== null
+    ) {
+      return null;
+    }
     const patientId = typeof row.patient_id === 'string' ? row.patient_id : null;
     const alertTime = toEpochMs(row.alert_time);
     const alertType = row.alert_type;
@@ -622,12 +693,25 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
   /** The push path's alerts: the ward's, not delivered before, go straight to the listeners. */
   async function deliverPushed(alerts: Alert[]): Promise<void> {
     if (!running) throw new VitalsUnavailableError('The RisingWave source is not running');
-    const inWard = wardPatients === null ? alerts : alerts.filter((a) => wardPatients?.has(a.patientId));
+    // The Kafka feed checked the ids already (with the same rule, when the composition root gave it
+    // one); checked again here so that no push path can bypass the rule. A refused alert is counted once.
+    const screened = alerts.filter(
+      (a) =>
+        gate.screen({
+          what: 'alert',
+          key: `alert:${a.alertId}`,
+          patientId: a.patientId,
+          deviceId: a.deviceId,
+          deviceOptional: true,
+        }) === null,
+    );
+    sendRejects();
+    const inWard = wardPatients === null ? screened : screened.filter((a) => wardPatients?.has(a.patientId));
     // Not remembered: if the patient has just moved into one of this ward's beds, the next poll of
     // the ward's alerts delivers it.
-    counts.outOfWard += alerts.length - inWard.length;
+    counts.outOfWard += screened.length - inWard.length;
     // ...at the very next poll, not the next safety-net one.
-    if (inWard.length < alerts.length) catchUpPoll = true;
+    if (inWard.length < screened.length) catchUpPoll = true;
     const fresh = firstSeen(inWard);
     if (fresh.length === 0) return;
     counts.pushed += fresh.length;
@@ -801,6 +885,8 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
       logOnce(`${described.message}: ${err instanceof Error ? err.message : String(err)}`);
       setHealth(false, `${described.message} — retrying`);
     }
+    // rows refused by this poll, and by the push path and the alert store since the last one
+    sendRejects();
   }
 
   function schedule(gen: number): void {
@@ -909,14 +995,27 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
 
   async function readWardBeds(ward: string): Promise<WardBed[]> {
     const rows = await request(SQL.wardBedsList, [ward]);
-    return rows
+    const beds = rows
       .filter((r) => typeof r.bed_id === 'string')
+      // an empty bed has no patient to check; a bed whose patient_id is refused is left out of the list
+      .filter(
+        (r) =>
+          r.patient_id === null ||
+          r.patient_id === '' ||
+          gate.screen({
+            what: 'ward bed',
+            key: `bed:${String(r.bed_id)}|${String(r.patient_id)}`,
+            patientId: r.patient_id,
+          }) === null,
+      )
       .map((r) => ({
         bedId: r.bed_id as string,
         patientId: typeof r.patient_id === 'string' && r.patient_id !== '' ? r.patient_id : null,
         updatedAt: toEpochMs(r.updated_at),
         updatedBy: typeof r.updated_by === 'string' ? r.updated_by : null,
       }));
+    sendRejects();
+    return beds;
   }
 
   async function requireBedNotElsewhere(ward: string, bedId: string): Promise<void> {
@@ -1106,7 +1205,12 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
     },
 
     rejects(): RejectSummary {
-      return { total: 0, byDevice: [] };
+      return gate.rejects();
+    },
+
+    onRejects(listener): Unsubscribe {
+      rejectListeners.add(listener);
+      return () => rejectListeners.delete(listener);
     },
 
     onAlerts(listener): Unsubscribe {

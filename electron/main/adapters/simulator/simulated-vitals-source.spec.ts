@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert, BedSnapshot, ThresholdLimits } from '../../../../shared/domain/types';
 import { DEFAULT_THRESHOLDS } from '../../../../shared/domain/types';
 import { AlertEngine } from '../../../../shared/engine/alert-engine';
+import { buildIdentifierRule } from '../../../../shared/domain/identifiers';
+import { HOSTILE_IDS } from '../../../../tests/support/hostile-ids';
 import { FakeClock } from '../../core/fake-clock';
 import { SimulatedVitalsSource, SLICE_READINGS_BUDGET } from './simulated-vitals-source';
 
@@ -130,6 +132,46 @@ describe('SimulatedVitalsSource', () => {
     const summary = src.rejects();
     expect(summary.total).toBe(2);
     expect(summary.byDevice.find((d) => d.deviceId === 'D9')!.lastReason).toMatch(/heart_rate|measure_time/);
+  });
+
+  it('rejects device messages whose ids could spoof a patient, and counts each with its reason', async () => {
+    const { src, alerts, bedUpdates } = source({ beds: 0 });
+    await src.start();
+    const line = (patient: unknown, device: unknown) =>
+      JSON.stringify({
+        patient_id: patient,
+        device_id: device,
+        measure_time: '2026-11-24 08:00:00.000',
+        heart_rate: 180,
+        blood_oxygen: 80,
+        blood_glucose: 5,
+      });
+    for (const [, value] of HOSTILE_IDS) src.ingestRaw(line(value, 'D7'));
+    for (const [, value] of HOSTILE_IDS) src.ingestRaw(line('P001', value));
+    expect(alerts).toHaveLength(0);
+    expect(bedUpdates).toHaveLength(0);
+    expect(await src.beds()).toEqual([]);
+    const summary = src.rejects();
+    expect(summary.total).toBe(2 * HOSTILE_IDS.length);
+    // a refused device id is never used as the device's name in the list
+    expect(summary.byDevice.map((d) => d.deviceId).sort()).toEqual(['D7', 'unknown']);
+    const d7 = summary.byDevice.find((d) => d.deviceId === 'D7')!;
+    expect(d7.count).toBe(HOSTILE_IDS.length);
+    expect(d7.lastReason).toMatch(/^patient_id /);
+    for (const d of summary.byDevice) expect(d.lastReason).toMatch(/^[\x20-\x7e–…]*$/);
+  });
+
+  it("takes the hospital's identifier pattern for device messages", async () => {
+    const { src } = source({ beds: 0, identifiers: buildIdentifierRule('^(?:MRN[0-9]{6}|D[0-9]{3})$') });
+    await src.start();
+    const msg = (patient: string) =>
+      `{"patient_id": "${patient}", "device_id": "D003", "measure_time": "2026-11-24 08:00:00.000", "heart_rate": 80, "blood_oxygen": 97, "blood_glucose": 5}`;
+    src.ingestRaw(msg('MRN123456'));
+    src.ingestRaw(msg('P001'));
+    src.ingestRaw(msg('MRN\\u202e123456'));
+    expect((await src.beds()).map((b) => b.patientId)).toEqual(['MRN123456']);
+    expect(src.rejects().total).toBe(2);
+    expect(src.rejects().byDevice[0]!.lastReason).toMatch(/bidirectional control character U\+202E/);
   });
 
   it('marks a silent bed as signal loss', async () => {

@@ -9,6 +9,7 @@ import type {
   ThresholdLimits,
   Thresholds,
 } from '../../../../shared/domain/types';
+import type { IdentifierRule } from '../../../../shared/domain/identifiers';
 import { AlertEngine } from '../../../../shared/engine/alert-engine';
 import { parseReading } from '../../../../shared/engine/parse-reading';
 import { createWardSimulator, type WardSimulator } from '../../../../shared/simulator/ward-simulator';
@@ -53,6 +54,11 @@ export interface SimulatedVitalsOptions {
   log?: (message: string) => void;
   /** how a slice gives the event loop back; default setImmediate (tests count the work between turns) */
   yieldTurn?: () => Promise<void>;
+  /**
+   * Which patient_id and device_id a device message (ingestRaw) may carry; default the station's
+   * conservative alphabet. The simulated ward's own readings are the app's and are not re-checked.
+   */
+  identifiers?: IdentifierRule;
 }
 
 /**
@@ -289,7 +295,11 @@ export class SimulatedVitalsSource implements VitalsSource {
 
   /** A device message as received (JSON text): validated exactly like a Kafka message. */
   ingestRaw(raw: string, raised: Alert[] = [], at = this.simNow()): void {
-    const parsed = parseReading(raw, { timeZone: this.opts.timeZone, now: at });
+    const parsed = parseReading(raw, {
+      timeZone: this.opts.timeZone,
+      now: at,
+      ...(this.opts.identifiers ? { identifiers: this.opts.identifiers } : {}),
+    });
     if (!parsed.ok) {
       this.rejectCounter.add(parsed.deviceId ?? 'unknown', parsed.reason, at);
       return;

@@ -29,6 +29,7 @@ const entry = (ackId: string) => ({
   alertId: ackId,
   action: 'confirm' as const,
   nurse: 'Ana',
+  nurseId: 'ana',
   stationId: 'ST-1',
   note: null,
   ackTime: 2000,

@@ -27,6 +27,7 @@ function entry(ackId: string, over: Partial<{ alertId: string; nurse: string; ac
     alertId: over.alertId ?? 'a1',
     action: 'confirm' as const,
     nurse: over.nurse ?? 'Ana',
+    nurseId: 'ana' as string | null,
     stationId: 'ST-1',
     note: null,
     ackTime: over.ackTime ?? 2000,

@@ -1,15 +1,24 @@
 // The station's durable acknowledgement log. Every confirm/resolve lands here first (synchronous,
-// WAL, fsync'd by SQLite on commit) so a network outage or a crash loses nothing.
+// WAL, fsync'd by SQLite on commit) so a network outage or a crash loses nothing. Each row is chained
+// to the one before it (core/audit-chain.ts): an edited or deleted acknowledgement is found by
+// `nurse-station audit verify`; retention prunes through sqlite-audit-chain.ts, which keeps it verifiable.
 import type { Database } from 'better-sqlite3';
 import type { AckRecord, Alert } from '../../../../shared/domain/types';
 import type { AckCache, AckFilter } from '../../core/ports';
 import { watchDatabaseFile } from './open-database';
+import {
+  CHAIN_COLUMN_DECLARATIONS,
+  addMissingColumns,
+  createChainWriter,
+  pruneChain,
+} from './sqlite-audit-chain';
 
 interface Row {
   ack_id: string;
   alert_id: string;
   action: 'confirm' | 'resolve';
   nurse: string;
+  nurse_id: string | null;
   station_id: string;
   note: string | null;
   ack_time: number;
@@ -36,12 +45,17 @@ export function migrateAckCache(db: Database): void {
       sync_state TEXT NOT NULL DEFAULT 'pending'
         CHECK (sync_state IN ('pending', 'synced', 'conflict', 'retrying')),
       sync_error TEXT,
-      synced_at INTEGER
+      synced_at INTEGER,
+      nurse_id TEXT,
+      prev_hash TEXT,
+      hash TEXT
     );
     CREATE INDEX IF NOT EXISTS ack_log_unsynced ON ack_log (sync_state, seq);
     CREATE INDEX IF NOT EXISTS ack_log_alert ON ack_log (alert_id, seq);
     CREATE INDEX IF NOT EXISTS ack_log_time ON ack_log (ack_time);
   `);
+  // A file from before the chain: its rows stay unchained (the verifier counts them as legacy).
+  addMissingColumns(db, 'ack_log', CHAIN_COLUMN_DECLARATIONS);
 }
 
 function toRecord(r: Row): AckRecord {
@@ -50,6 +64,7 @@ function toRecord(r: Row): AckRecord {
     alertId: r.alert_id,
     action: r.action,
     nurse: r.nurse,
+    nurseId: r.nurse_id ?? null,
     stationId: r.station_id,
     note: r.note,
     ackTime: r.ack_time,
@@ -67,10 +82,7 @@ function likeContains(text: string): string {
 
 export function createSqliteAckCache(db: Database): AckCache {
   migrateAckCache(db);
-  const insert = db.prepare(
-    `INSERT INTO ack_log (ack_id, alert_id, patient_id, action, nurse, station_id, note, ack_time, alert_json)
-     VALUES (@ackId, @alertId, @patientId, @action, @nurse, @stationId, @note, @ackTime, @alertJson)`,
-  );
+  const chain = createChainWriter(db, 'ack_log');
   const byId = db.prepare<[string], Row>('SELECT * FROM ack_log WHERE ack_id = ?');
   const unsynced = db.prepare<[], Row>(
     "SELECT * FROM ack_log WHERE sync_state IN ('pending', 'retrying') ORDER BY seq",
@@ -83,7 +95,7 @@ export function createSqliteAckCache(db: Database): AckCache {
     "UPDATE ack_log SET sync_state = 'synced', sync_error = NULL, synced_at = ? WHERE ack_id = ? AND sync_state != 'synced'",
   );
   const forAlert = db.prepare<[string], Row>('SELECT * FROM ack_log WHERE alert_id = ? ORDER BY seq');
-  const prune = db.prepare("DELETE FROM ack_log WHERE sync_state IN ('synced', 'conflict') AND ack_time < ?");
+  const PRUNABLE = "sync_state IN ('synced', 'conflict') AND ack_time < @before";
   const file = watchDatabaseFile(db);
   /** the last write that failed (SQLite's words, for IT), until a write succeeds again */
   let writeError: string | null = null;
@@ -105,16 +117,19 @@ export function createSqliteAckCache(db: Database): AckCache {
   return {
     append(rec) {
       write(() =>
-        insert.run({
-          ackId: rec.ackId,
-          alertId: rec.alertId,
-          patientId: rec.alert.patientId,
+        chain.append({
+          ack_id: rec.ackId,
+          alert_id: rec.alertId,
+          patient_id: rec.alert.patientId,
           action: rec.action,
+          // callers from before sign-in had identifiers may leave it out
+          nurse_id: rec.nurseId ?? null,
           nurse: rec.nurse,
-          stationId: rec.stationId,
+          station_id: rec.stationId,
           note: rec.note,
-          ackTime: rec.ackTime,
-          alertJson: JSON.stringify(rec.alert),
+          // whole ms: the chain hashes integers only (a clock never gives less)
+          ack_time: Math.trunc(rec.ackTime),
+          alert_json: JSON.stringify(rec.alert),
         }),
       );
       return toRecord(byId.get(rec.ackId)!);
@@ -157,7 +172,7 @@ export function createSqliteAckCache(db: Database): AckCache {
       return db.prepare<Record<string, unknown>, Row>(sql).all(params).map(toRecord);
     },
     forAlert: (alertId) => forAlert.all(alertId).map(toRecord),
-    prune: (before) => write(() => prune.run(before).changes),
+    prune: (before) => write(() => pruneChain(db, 'ack_log', PRUNABLE, { before })),
     health() {
       const disk = file.check();
       if (!disk.up) return disk;
