@@ -239,8 +239,9 @@ CREATE TRIGGER alerts_count_delete AFTER DELETE ON alerts FOR EACH ROW
 -- Every change of an alert's status has its audit row, in the same transaction as the change. This app
 -- writes its own rows, hash-chained, and says so to the trigger with the session variable
 -- @nurse_station_audit_chained = 1 (set on each of its connections): the trigger then writes nothing for
--- its transitions. A station of an earlier version (schema version 2) does not set it: the trigger writes
--- its row, as before, unchained. The app's transitions always set a new handle_time (the nurse's
+-- any status change made on that connection, whatever by_app says (two stations acting in the same
+-- millisecond leave handle_time unchanged, and the app has written its row for that too). A station of an
+-- earlier version (schema version 2) does not set it: the trigger writes its row, as before, unchained. The app's transitions always set a new handle_time (the nurse's
 -- action), and the row names that nurse, station and note. A status changed without it (an
 -- administrator's UPDATE) is recorded under the database account that made it, at the time it was made,
 -- with a message saying so; a status moved back to pending is not an acknowledgement and is not recorded.
@@ -257,7 +258,7 @@ CREATE TRIGGER alerts_audit_transition AFTER UPDATE ON alerts FOR EACH ROW
     FROM (SELECT NEW.handle_by IS NOT NULL AND NEW.handle_station IS NOT NULL AND NEW.handle_time IS NOT NULL
                  AND NOT (NEW.handle_time <=> OLD.handle_time) AS by_app) w
    WHERE NEW.status <> OLD.status AND NEW.status IN ('confirmed', 'resolved')
-     AND NOT (by_app AND @nurse_station_audit_chained <=> 1);
+     AND NOT (@nurse_station_audit_chained <=> 1);
 
 UNLOCK TABLES;
 

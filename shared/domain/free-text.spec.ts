@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { requestSchemas } from '../ipc/contract';
-import { cleanFreeText, MAX_NOTE_CHARS, MAX_NOTE_INPUT_CHARS } from './free-text';
+import { cleanDeviceText, cleanFreeText, MAX_NOTE_CHARS, MAX_NOTE_INPUT_CHARS } from './free-text';
 
 describe('cleanFreeText', () => {
   it.each([
@@ -84,5 +84,35 @@ describe('the acknowledgement note in the IPC contract', () => {
   it('refuses a note that is not text', () => {
     expect(parse(42).success).toBe(false);
     expect(parse(null).success).toBe(false);
+  });
+});
+
+describe('cleanDeviceText', () => {
+  it('keeps a plain detail as it is', () => {
+    expect(cleanDeviceText('Heart rate too high: 131 bpm')).toBe('Heart rate too high: 131 bpm');
+  });
+
+  it('removes controls, bidi and invisible characters, and makes one line', () => {
+    expect(cleanDeviceText('Bed P001:\u0000 heart\u202e rate\u2066 190\u200b bpm\ufeff\r\nsecond line')).toBe(
+      'Bed P001: heart rate 190 bpm second line',
+    );
+  });
+
+  it('cuts at a whole character', () => {
+    const out = cleanDeviceText('a' + '\ud83d\ude00'.repeat(300), 500);
+    expect(out.length).toBeLessThanOrEqual(500);
+    expect(out).toBe('a' + '\ud83d\ude00'.repeat(249));
+  });
+
+  it('is idempotent and never keeps an unsafe character', () => {
+    const unsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u; // eslint-disable-line no-control-regex
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 700 }), (s) => {
+        const once = cleanDeviceText(s);
+        expect(cleanDeviceText(once)).toBe(once);
+        expect(unsafe.test(once)).toBe(false);
+        expect(once.length).toBeLessThanOrEqual(500);
+      }),
+    );
   });
 });

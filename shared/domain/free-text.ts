@@ -34,3 +34,28 @@ export function cleanFreeText(text: string): string {
     .replace(LONE_SURROGATE, '')
     .trimEnd();
 }
+
+/** Longest alert detail shown (the demo's `alert_detail` is VARCHAR(255); the Kafka sink may send more). */
+export const MAX_DEVICE_TEXT_CHARS = 500;
+
+// Besides the note's removals: zero-width and invisible formatting characters (U+200B–U+200D, U+2060–U+2065,
+// U+FEFF) — a machine-written detail needs none of them, and they hide what a spoofed detail says.
+const INVISIBLE = /[\u200b-\u200d\u2060-\u2065\ufeff]/g;
+const LINE_BREAKS = /\n+/g;
+
+/**
+ * Text another system wrote next to a checked identifier (an alert's `alert_detail` from RisingWave,
+ * its Kafka sink or MySQL): one line, cleaned like a note and of invisible characters, cut at `max`
+ * UTF-16 units without splitting a character. It becomes a notification body, the alert detail and a
+ * CSV cell, so a hostile producer must not make it read as something else than it is. Idempotent.
+ */
+export function cleanDeviceText(text: string, max = MAX_DEVICE_TEXT_CHARS): string {
+  const clean = cleanFreeText(text).replace(INVISIBLE, '').replace(LINE_BREAKS, ' ').trim();
+  if (clean.length <= max) return clean;
+  let out = '';
+  for (const ch of clean) {
+    if (out.length + ch.length > max) break;
+    out += ch;
+  }
+  return out;
+}

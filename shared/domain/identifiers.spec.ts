@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  backtrackingRisk,
   buildIdentifierRule,
   DEFAULT_IDENTIFIER_PATTERN,
   DEFAULT_IDENTIFIER_RULE,
@@ -214,6 +215,49 @@ describe('a hospital identifier pattern', () => {
   });
 });
 
+describe('backtrackingRisk', () => {
+  it.each([
+    '(?:[A-Z0-9]+)+',
+    '([A-Z0-9]+)+',
+    '(?:a*)*',
+    '(?:A|AB)+',
+    '(?:(?:A|B)C)*',
+    '(?:[0-9]{2,})+',
+    '(?:x[0-9]+){2,5}',
+    '(a)\\1',
+    '(?<a>x)\\k<a>',
+    '(?:[A-Z]?[A-Z]?)+', // 1s and 2s: Fibonacci many ways to split
+    '(?:[A-Z][0-9]?)+X',
+  ])('refuses %s', (pattern) => {
+    expect(backtrackingRisk(pattern)).not.toBeNull();
+    expect(() => buildIdentifierRule(pattern)).toThrow(IdentifierPatternError);
+  });
+
+  it.each([
+    '^(?:MRN[0-9]{6}|DEV-[0-9]{3})$',
+    '(?:MRN|DEV)[0-9]{6}',
+    '[A-Z0-9]+',
+    '[A-Z]*[0-9]*',
+    '(?:P-)?[0-9]{3,8}',
+    '[(+*)]+', // a class is one atom, whatever it holds
+    '\\(x\\)+', // escaped parentheses are no group
+    '(?:[A-Z]{3})?[0-9]+',
+  ])('accepts %s', (pattern) => {
+    expect(backtrackingRisk(pattern)).toBeNull();
+    expect(() => buildIdentifierRule(pattern)).not.toThrow();
+  });
+
+  it('every accepted pattern answers a hostile 64-character id at once', () => {
+    for (const pattern of ['[A-Z]*[A-Z]*[A-Z]*[0-9]', '(?:[A-Z]{2})+X', '[A-Z0-9]+[A-Z0-9]+!', '(?:AB?)?C']) {
+      expect(backtrackingRisk(pattern)).toBeNull();
+      const rule = buildIdentifierRule(pattern);
+      const t = performance.now();
+      rule.check('device_id', 'A'.repeat(64));
+      expect(performance.now() - t).toBeLessThan(1000); // exponential would be years; this is µs
+    }
+  });
+});
+
 describe('displaySafe', () => {
   it.each([
     ['P001', '"P001"'],
@@ -223,6 +267,9 @@ describe('displaySafe', () => {
     ['Р001', '"\\u{0420}001"'], // Cyrillic Er: a homoglyph is shown for what it is
     ['😀', '"\\u{1F600}"'],
     ['x'.repeat(41), `"${'x'.repeat(40)}…"`],
+    ['x'.repeat(40), `"${'x'.repeat(40)}"`],
+    // an escape is never cut in two, and counts at its shown length
+    ['💉'.repeat(65), `"${'\\u{1F489}'.repeat(4)}…"`],
   ])('%j → %s', (value, expected) => {
     expect(displaySafe(value)).toBe(expected);
   });
@@ -231,6 +278,18 @@ describe('displaySafe', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) =>
         /^"[\x20-\x7e]*(…)?"$/.test(displaySafe(s)),
+      ),
+    );
+  });
+
+  it('is bounded in characters, whatever the value', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.integer({ min: 1, max: 100 }),
+        (s, max) => {
+          expect(displaySafe(s, max).length).toBeLessThanOrEqual(max + 3);
+        },
       ),
     );
   });

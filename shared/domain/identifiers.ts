@@ -106,24 +106,21 @@ function hex(cp: number): string {
 }
 
 /**
- * A value as it may be shown in a reason or a log: quoted, cut to `max` code points, and everything
- * but printable ASCII escaped as \u{…} (so a bidi override, a zero-width space or a homoglyph such as
- * Cyrillic "Р" is visible as what it is, never rendered).
+ * A value as it may be shown in a reason or a log: quoted, everything but printable ASCII escaped as
+ * \u{…} (so a bidi override, a zero-width space or a homoglyph such as Cyrillic "Р" is visible as what
+ * it is, never rendered), and cut at `max` characters of that escaped text — escapes count at their
+ * shown length, so 65 emoji give at most `max` + 3 characters, not 9 per emoji.
  */
 export function displaySafe(value: string, max = 40): string {
-  let out = '"';
-  let n = 0;
+  let out = '';
   for (const ch of value) {
-    if (n++ >= max) {
-      out += '…';
-      break;
-    }
     const cp = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (cp >= 0x20 && cp <= 0x7e) out += ch;
-    else out += '\\u{' + hex(cp) + '}';
+    const piece =
+      ch === '"' || ch === '\\' ? '\\' + ch : cp >= 0x20 && cp <= 0x7e ? ch : '\\u{' + hex(cp) + '}';
+    if (out.length + piece.length > max) return '"' + out + '…"';
+    out += piece;
   }
-  return out + '"';
+  return '"' + out + '"';
 }
 
 function showValue(v: unknown): string {
@@ -184,7 +181,80 @@ export function buildIdentifierRule(pattern?: string | null): IdentifierRule {
     );
   }
   if (pattern === DEFAULT_IDENTIFIER_PATTERN) return makeRule(pattern, false, DEFAULT_RE);
+  const risk = backtrackingRisk(pattern);
+  if (risk) throw new IdentifierPatternError(risk);
   return makeRule(pattern, true, re);
+}
+
+/**
+ * Why a pattern could backtrack exponentially, or null. The pattern runs on the main process's one
+ * thread against every id a device sends (JavaScript's RegExp has no time limit), so `(?:[A-Z0-9]+)+`
+ * on 64 hostile characters would stop the station: no alarm, no screen. Refused, conservatively, are
+ * the constructs exponential backtracking needs — a repeated group that itself holds a repetition or
+ * an alternation (star height above one), and backreferences. Ids are at most 64 characters and are
+ * length-checked before the pattern, so what remains (e.g. `[A-Z]*[0-9]*`) is polynomial in 64: fast.
+ * A hospital scheme is always expressible without them (`(?:MRN|DEV)[0-9]{6}`, `[A-Z0-9]+`).
+ */
+export function backtrackingRisk(pattern: string): string | null {
+  /** per open group: whether it holds something of variable length (a quantifier) or a `|` */
+  interface Held {
+    variable: boolean;
+    alternates: boolean;
+  }
+  const groups: Held[] = [{ variable: false, alternates: false }];
+  const top = (): Held => groups[groups.length - 1] ?? { variable: false, alternates: false };
+  /** the group just closed, when the next character may be its quantifier */
+  let lastGroup: Held | null = null;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(next) || next === 'k') {
+        return `the pattern uses a backreference (\\${next}): it could make the station hang on a hostile id`;
+      }
+      i++;
+      lastGroup = null;
+    } else if (c === '[') {
+      // a character class is one atom, whatever it holds: skip to its closing bracket
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+      lastGroup = null;
+    } else if (c === '(') {
+      groups.push({ variable: false, alternates: false });
+      if (pattern[i + 1] === '?') i++; // (?: (?= (?<name> … : group syntax, not a quantifier
+      lastGroup = null;
+    } else if (c === ')') {
+      const closed = groups.pop() ?? { variable: false, alternates: false };
+      // what the inner group held, the outer one holds too
+      top().variable ||= closed.variable;
+      top().alternates ||= closed.alternates;
+      lastGroup = closed;
+    } else if (c === '|') {
+      top().alternates = true;
+      lastGroup = null;
+    } else if (c === '*' || c === '+' || c === '?' || c === '{') {
+      let min = c === '+' ? 1 : 0;
+      let max = c === '?' ? 1 : Infinity;
+      if (c === '{') {
+        const m = /^\{(\d+)(,?)(\d*)\}/.exec(pattern.slice(i));
+        if (!m) continue; // a literal brace (the u flag refuses it anyway)
+        min = Number(m[1]);
+        max = m[2] === '' ? min : m[3] === '' ? Infinity : Number(m[3]);
+        i += m[0].length - 1;
+      }
+      if (max > 1 && lastGroup && (lastGroup.variable || lastGroup.alternates)) {
+        return (
+          'the pattern repeats a group that holds a quantifier or an alternative (e.g. (?:[A-Z0-9]+)+ or ' +
+          '(?:A|B)+): it could make the station hang on a hostile id — write it without, e.g. [A-Z0-9]+'
+        );
+      }
+      if (max !== min) top().variable = true;
+      if (pattern[i + 1] === '?') i++; // lazy: the same repetition
+      lastGroup = null;
+    } else {
+      lastGroup = null;
+    }
+  }
+  return null;
 }
 
 function makeRule(pattern: string, custom: boolean, re: RegExp): IdentifierRule {

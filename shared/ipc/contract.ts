@@ -35,7 +35,15 @@ const searchText = (max: number) =>
     .string()
     .max(max)
     .regex(/^\P{Cc}*$/u, 'must not contain control characters');
-const nurseName = searchText(80).trim().min(1);
+/**
+ * A roster member's name, as the audit, the CSV and every acknowledgement show it: besides controls, no
+ * format characters (bidi overrides and isolates, zero-width spaces, U+FEFF), line separators, private-use,
+ * unassigned or surrogate code points — they would let a second "Li Na" look exactly like the first.
+ */
+export const rosterNameSchema = searchText(80)
+  .trim()
+  .min(1)
+  .regex(/^[^\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]*$/u, 'must not contain invisible or direction characters');
 /** A roster identifier (staff or badge number): the same conservative alphabet as every other id. */
 export const nurseIdSchema = z
   .string()
@@ -51,6 +59,15 @@ export const pinSchema = z
   .min(4, 'at least 4 characters')
   .max(128)
   .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+/**
+ * A PIN being set (roster:save, `nurse-station roster set`): a PIN as above, and not one anyone would
+ * try first — blanks only, blanks around it (a badge reader never sends them; a typist does not see
+ * them), or one character repeated ("0000", "1111").
+ */
+export const newPinSchema = pinSchema
+  .refine((p) => p.trim() === p, 'must not begin or end with a blank')
+  .refine((p) => p.trim() !== '', 'must not be blank')
+  .refine((p) => new Set(p).size > 1, 'must not be one character repeated');
 export const NURSE_ROLES = ['nurse', 'charge'] as const;
 /** 'charge': may also change thresholds, the roster, the ward's beds and the station settings, and read the audit */
 export type NurseRole = (typeof NURSE_ROLES)[number];
@@ -257,7 +274,7 @@ export interface AuditEntry {
   /**
    * acknowledgement: 'confirm' | 'resolve'; thresholds: 'update'; settings: the section and outcome
    * ('connection requested'); access: 'sign-in' | 'sign-in-refused' | 'locked-out' | 'sign-out' |
-   * 'idle-timeout' | 'screen-locked' | 'roster-saved' | 'forbidden'
+   * 'idle-timeout' | 'screen-locked' | 'suspended' | 'roster-saved' | 'roster-changed' | 'forbidden'
    */
   action: string;
   /** the patient, alert or roster member concerned; null when none */
@@ -343,7 +360,13 @@ export const requestSchemas = {
   'roster:list': empty,
   /** a new member needs a PIN; an existing one keeps theirs when `pin` is omitted */
   'roster:save': z
-    .object({ nurseId: nurseIdSchema, name: nurseName, role, active: z.boolean(), pin: pinSchema.optional() })
+    .object({
+      nurseId: nurseIdSchema,
+      name: rosterNameSchema,
+      role,
+      active: z.boolean(),
+      pin: newPinSchema.optional(),
+    })
     .strict(),
   'audit:list': z
     .object({
@@ -451,7 +474,7 @@ export interface EventMap {
    * Sign-ins changed for a reason every window shares (the screen was locked, the roster changed):
    * each window asks `station:info` for its own session. Carries no names.
    */
-  'session:changed': { reason: 'screen-locked' | 'roster-changed' | 'idle-timeout' };
+  'session:changed': { reason: 'screen-locked' | 'suspended' | 'roster-changed' | 'idle-timeout' };
 }
 export type EventName = keyof EventMap;
 export const EVENT_NAMES: readonly EventName[] = [

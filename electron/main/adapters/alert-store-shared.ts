@@ -13,6 +13,7 @@ import type {
 import { TIME_RANGE_MS } from '../../../shared/domain/types';
 import type { BurdenStats } from '../../../shared/ipc/contract';
 import type { AlertStore, PatientScope, TransitionRequest } from '../core/ports';
+import { cleanDeviceText } from '../../../shared/domain/free-text';
 
 export type AlertStoreErrorCode = 'unavailable' | 'auth' | 'schema' | 'internal';
 
@@ -229,7 +230,7 @@ export function rowToAlert(row: AlertRowValues): Alert {
     deviceId: row.device_id ?? '',
     alertTime: row.alert_time,
     alertType: row.alert_type as AlertType,
-    alertDetail: row.alert_detail ?? '',
+    alertDetail: cleanDeviceText(row.alert_detail ?? ''), // written by RisingWave's sink or an older setup
     alertLevel: normalizeLevel(row.alert_level),
     status: normalizeStatus(row.status),
     handleBy: row.handle_by,

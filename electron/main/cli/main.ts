@@ -1,7 +1,8 @@
-// The nurse-station command line: `replay` and `simulate`. Run with `node bin/nurse-station.mjs …`,
-// `npm run cli -- …`, or `tsx electron/main/cli/main.ts …`.
+// The nurse-station command line: `replay`, `simulate`, `roster` and `audit`. Run with
+// `node bin/nurse-station.mjs …`, `npm run cli -- …`, or `tsx electron/main/cli/main.ts …`.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { AUDIT_HELP, auditCommand } from './audit';
 import { CliError, type CliIo } from './cli-io';
 import { REPLAY_HELP, replayCommand } from './replay';
 import { ROSTER_HELP, rosterCommand } from './roster';
@@ -13,6 +14,7 @@ Commands:
   replay FILE|-   run vital-sign readings (JSON lines) through the alert engine; alerts out
   simulate        simulate a ward of bedside devices; messages to stdout or Kafka
   roster          list or set who may sign in (IT: the first charge nurse, a forgotten PIN)
+  audit verify    check the audit's hash chains (station SQLite or MySQL); names the first broken row
 
 Run 'nurse-station <command> --help' for a command's options.
 `;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   replay: { run: replayCommand, help: REPLAY_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   roster: { run: rosterCommand, help: ROSTER_HELP },
+  audit: { run: (args, io) => auditCommand(args, io), help: AUDIT_HELP },
 };
 
 /** Runs one command line; returns the exit status. Never throws. */

@@ -1,34 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteAuditLog } from '../adapters/sqlite/sqlite-audit-log';
 import { createSqliteRoster } from '../adapters/sqlite/sqlite-roster';
 import { verifyPin } from '../core/pin-hash';
-import type { CliIo } from './cli-io';
-import { runCli } from './main';
+import { runCliCaptured } from '../../../tests/support/cli-run';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ns-roster-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(argv: string[], stdin?: string) {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
-  const stderr = new PassThrough().on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIo = {
-    stdin: Readable.from(stdin === undefined ? [] : [stdin]),
-    stdout,
-    stderr,
-    signal: new AbortController().signal,
-    now: () => Date.UTC(2026, 11, 7),
-    systemTimeZone: 'UTC',
-  };
-  const code = await runCli(argv, io);
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+const cli = (argv: string[], stdin?: string) => runCliCaptured(argv, stdin === undefined ? {} : { stdin });
 
 function stationDb(): string {
   const file = path.join(tmp, `station-${Math.random().toString(16).slice(2)}.sqlite`);
@@ -56,7 +39,11 @@ describe('nurse-station roster', () => {
 
   it('changes a member and keeps the PIN with --keep-pin; --inactive stops sign-in', async () => {
     const file = stationDb();
-    await cli(['roster', 'set', '--sqlite', file, '--id', 'N1', '--name', 'Bo'], '1111\n');
+    // a PIN anyone would try first is refused, and nothing is written
+    const weak = await cli(['roster', 'set', '--sqlite', file, '--id', 'N1', '--name', 'Bo'], '1111\n');
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toBe('nurse-station roster: the PIN on stdin: must not be one character repeated\n');
+    await cli(['roster', 'set', '--sqlite', file, '--id', 'N1', '--name', 'Bo'], '1357\n');
     const r = await cli([
       'roster',
       'set',
@@ -73,7 +60,18 @@ describe('nurse-station roster', () => {
     const db = new Database(file);
     const m = await createSqliteRoster(db).find('N1');
     expect(m).toMatchObject({ name: 'Bo Li', active: false });
-    expect(await verifyPin('1111', m?.pinHash ?? null)).toBe(true);
+    expect(await verifyPin('1357', m?.pinHash ?? null)).toBe(true);
+    // both changes are in the station's audit (issue #18: who may sign in changed), chained
+    const audit = createSqliteAuditLog(db).list({ kind: 'access', limit: 10 });
+    expect(audit.map((e) => [e.action, e.subject, e.nurse, e.detail])).toEqual([
+      [
+        'roster-saved',
+        'N1',
+        'IT (nurse-station roster set)',
+        'Bo Li (nurse, inactive): name Bo → Bo Li, made inactive',
+      ],
+      ['roster-saved', 'N1', 'IT (nurse-station roster set)', 'Bo (nurse): added'],
+    ]);
     db.close();
   });
 
@@ -92,6 +90,8 @@ describe('nurse-station roster', () => {
         undefined,
         /not in the roster yet/,
       ],
+      [['roster', 'set', '--sqlite', file, '--id', 'N1', '--name', 'X'], '    \n', /PIN on stdin: must not/],
+      [['roster', 'set', '--sqlite', file, '--id', 'N1', '--name', 'Li\u202eNa'], '1357\n', /--name must be/],
       [['roster', 'list'], undefined, /exactly one of --sqlite FILE or --mysql URL/],
       [
         ['roster', 'list', '--mysql', 'mysql://root:secret@127.0.0.1/x'],

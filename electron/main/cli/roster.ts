@@ -3,12 +3,19 @@
 // command line, where `ps` and the shell history would keep it.
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { NURSE_ROLES, nurseIdSchema, pinSchema, type NurseRole } from '../../../shared/ipc/contract';
+import {
+  NURSE_ROLES,
+  newPinSchema,
+  nurseIdSchema,
+  rosterNameSchema,
+  type NurseRole,
+} from '../../../shared/ipc/contract';
 import { createMysqlRoster } from '../adapters/mysql/mysql-roster';
+import { createSqliteAuditLog } from '../adapters/sqlite/sqlite-audit-log';
 import { createSqliteRoster } from '../adapters/sqlite/sqlite-roster';
 import { parseDatabaseUrl } from '../config/settings-store';
 import { hashPin } from '../core/pin-hash';
-import type { RosterStore } from '../core/ports';
+import type { AuditLog, RosterStore } from '../core/ports';
 import { CliError, parseOrExplain, writeOut, type CliIo } from './cli-io';
 
 export const ROSTER_HELP = `Usage: nurse-station roster list  (--sqlite FILE | --mysql URL)
@@ -16,7 +23,9 @@ export const ROSTER_HELP = `Usage: nurse-station roster list  (--sqlite FILE | -
 
 Reads or changes a ward's roster: who may sign in at the stations, and as what.
 The PIN (or badge number) is read from stdin, one line: e.g.  read -rs PIN; printf '%s\\n' "$PIN" | nurse-station roster set …
-Only its slow salted hash is stored.
+Only its slow salted hash is stored. A PIN of blanks or of one character repeated is refused.
+With --sqlite the change is written to that station's audit (Audit screen, access); the MySQL roster
+dates it (updated_at), and every station audits the sessions it ends.
 
   --sqlite FILE   a station's own database (simulator mode): <data folder>/station.sqlite
   --mysql URL     the ward's MySQL, mysql://user@host:port/database (password from NURSE_STATION_MYSQL_PASSWORD)
@@ -36,7 +45,16 @@ async function readLine(stdin: NodeJS.ReadableStream): Promise<string> {
   return data.split(/\r?\n/)[0] ?? '';
 }
 
-function openRoster(values: { sqlite?: string; mysql?: string }): { roster: RosterStore; done: () => void } {
+/**
+ * The roster, and the audit of the same file for --sqlite (the station's own audit, where the Audit
+ * screen shows the change). The MySQL roster has no audit table of its own: the row's updated_at dates
+ * the change, and each station audits the sessions it ends because of it.
+ */
+function openRoster(values: { sqlite?: string; mysql?: string }): {
+  roster: RosterStore;
+  audit: AuditLog | null;
+  done: () => void;
+} {
   if ((values.sqlite === undefined) === (values.mysql === undefined)) {
     throw new CliError('roster: give exactly one of --sqlite FILE or --mysql URL (see --help)');
   }
@@ -47,7 +65,7 @@ function openRoster(values: { sqlite?: string; mysql?: string }): { roster: Rost
     } catch (err) {
       throw new CliError(`roster: cannot open ${values.sqlite}: ${(err as Error).message}`);
     }
-    return { roster: createSqliteRoster(db), done: () => db.close() };
+    return { roster: createSqliteRoster(db), audit: createSqliteAuditLog(db), done: () => db.close() };
   }
   let url: ReturnType<typeof parseDatabaseUrl>;
   try {
@@ -65,7 +83,7 @@ function openRoster(values: { sqlite?: string; mysql?: string }): { roster: Rost
     password: process.env.NURSE_STATION_MYSQL_PASSWORD ?? '',
     database: url.database ?? 'nurse_station',
   });
-  return { roster, done: () => undefined };
+  return { roster, audit: null, done: () => undefined };
 }
 
 export async function rosterCommand(args: string[], io: CliIo): Promise<number> {
@@ -98,8 +116,10 @@ export async function rosterCommand(args: string[], io: CliIo): Promise<number> 
     const id = nurseIdSchema.safeParse(values.id ?? '');
     if (!id.success) throw new CliError(`roster: --id: ${id.error.issues[0]?.message ?? 'invalid'}`);
     const name = (values.name ?? '').trim();
-    if (name === '' || name.length > 80 || /\p{Cc}/u.test(name)) {
-      throw new CliError('roster: --name must be 1–80 characters without control characters');
+    if (!rosterNameSchema.safeParse(name).success) {
+      throw new CliError(
+        'roster: --name must be 1–80 characters without control, invisible or direction characters',
+      );
     }
     const role = values.role ?? 'nurse';
     if (!(NURSE_ROLES as readonly string[]).includes(role)) {
@@ -107,7 +127,7 @@ export async function rosterCommand(args: string[], io: CliIo): Promise<number> 
     }
     member = { nurseId: id.data, name, role: role as NurseRole };
   }
-  const { roster, done } = openRoster(values);
+  const { roster, audit, done } = openRoster(values);
   try {
     if (!member) {
       const rows = await roster.list();
@@ -126,13 +146,32 @@ export async function rosterCommand(args: string[], io: CliIo): Promise<number> 
         throw new CliError(`roster: ${member.nurseId} is not in the roster yet: give a PIN on stdin`);
       pinHash = before.pinHash;
     } else {
-      const pin = pinSchema.safeParse(await readLine(io.stdin));
+      const pin = newPinSchema.safeParse(await readLine(io.stdin));
       if (!pin.success) {
         throw new CliError(`roster: the PIN on stdin: ${pin.error.issues[0]?.message ?? 'invalid'}`);
       }
       pinHash = await hashPin(pin.data);
     }
-    await roster.save({ ...member, active: !values.inactive, pinHash, updatedAt: io.now() });
+    const active = !values.inactive;
+    const change = [
+      before ? null : 'added',
+      before && before.name !== member.name ? `name ${before.name} → ${member.name}` : null,
+      before && before.role !== member.role ? `role ${before.role} → ${member.role}` : null,
+      before && before.active !== active ? (active ? 'made active' : 'made inactive') : null,
+      before && !values['keep-pin'] ? 'new PIN' : null,
+    ].filter((x): x is string => x !== null);
+    // recorded first, as the station does: a change the audit cannot hold is not made
+    audit?.record({
+      kind: 'access',
+      at: io.now(),
+      nurseId: null,
+      nurse: 'IT (nurse-station roster set)',
+      stationId: 'command line',
+      action: 'roster-saved',
+      subject: member.nurseId,
+      detail: `${member.name} (${member.role}${active ? '' : ', inactive'}): ${change.join(', ') || 'unchanged'}`,
+    });
+    await roster.save({ ...member, active, pinHash, updatedAt: io.now() });
     io.stdout.write(
       `${before ? 'changed' : 'added'} ${member.nurseId} (${member.role}${values.inactive ? ', inactive' : ''})\n`,
     );

@@ -190,6 +190,7 @@ describe('acknowledgementsCsv', () => {
       'ack_time',
       'action',
       'nurse',
+      'nurse_id',
       'station_id',
       'note',
       'sync_state',
@@ -203,8 +204,22 @@ describe('acknowledgementsCsv', () => {
     ]);
     // 2026-01-15 07:00:00 UTC is 08:00 in Berlin
     expect(body[0]![0]).toBe('2026-01-15 08:00:00');
-    expect(body[0]![9]).toBe('2026-01-15 07:53:20');
-    expect(body[0]![11]).toBe('2');
+    expect(body[0]![10]).toBe('2026-01-15 07:53:20');
+    expect(body[0]![12]).toBe('2');
+    // before sign-in (#18) an acknowledgement had a name only
+    expect(body[0]![3]).toBe('');
+  });
+
+  it('names the nurse by roster identifier too: two members may share a name (#18)', () => {
+    const rows = [
+      { ...record('a', 0), nurse: 'Li Na', nurseId: 'N1001' },
+      { ...record('b', 1), nurse: 'Li Na', nurseId: 'N2001' },
+    ];
+    const lines = acknowledgementsCsv(rows, 'UTC').trimEnd().split('\r\n').slice(1);
+    expect(lines.map((l) => l.split(',').slice(2, 4))).toEqual([
+      ['"Li Na"', '"N1001"'],
+      ['"Li Na"', '"N2001"'],
+    ]);
   });
 });
 

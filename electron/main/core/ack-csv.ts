@@ -4,6 +4,8 @@ const HEADER = [
   'ack_time',
   'action',
   'nurse',
+  // the roster identifier: two members may share a name; empty for acknowledgements from before sign-in
+  'nurse_id',
   'station_id',
   'note',
   'sync_state',
@@ -85,6 +87,7 @@ export function acknowledgementsCsv(rows: readonly AckRecord[], timeZone: string
         wardTime(r.ackTime),
         r.action,
         r.nurse,
+        r.nurseId ?? '',
         r.stationId,
         r.note,
         r.syncState,

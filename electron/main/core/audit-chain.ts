@@ -136,7 +136,9 @@ export type ChainProblem =
   | 'prev-link-broken'
   /** a row without a hash where the chain had started (SQLite: only the station writes these tables) */
   | 'unchained-row'
-  /** the stored head is not the last row: rows at the end were removed, or the head was changed */
+  /** the stored head names a row after the last one left: the newest rows were removed */
+  | 'missing-at-head'
+  /** the stored head is not the last row: rows were added after it, or the head was changed */
   | 'head-mismatch';
 
 export interface ChainBreak {
@@ -189,6 +191,9 @@ export class ChainVerifier {
   private firstUnchainedSeq: number | null = null;
   private anchors = 0;
   private broken: ChainBreak | null = null;
+  private expectedHead: ChainHead | null | undefined = undefined;
+  /** the first row or anchor after the expected head's row: where rows were added after the head */
+  private afterHeadSeq: number | null = null;
 
   constructor(
     readonly table: ChainName,
@@ -199,9 +204,34 @@ export class ChainVerifier {
     return this.broken !== null;
   }
 
-  /** A pruned row the chain continues from: its seq and hash, kept when the row was deleted. */
-  anchor(seq: number, hash: string): void {
+  /**
+   * The head as stored, when it is known before the rows are fed: a row chained after it is then
+   * named as the first broken row (rather than the head). Optional; `finish` takes the head anyway.
+   */
+  expectHead(head: ChainHead | null): void {
+    this.expectedHead = head;
+  }
+
+  /**
+   * Pruned rows the chain continues from: the last pruned row's seq and hash, and the hash the first
+   * pruned row followed (`prevHash`; null for an anchor that did not record it). With it, the anchor is
+   * a link like any row: a row inserted before it, or removed from before it, breaks the chain there.
+   */
+  anchor(seq: number, hash: string, prevHash: string | null = null): void {
     if (this.broken) return;
+    if (prevHash !== null && prevHash !== this.expectedPrev) {
+      this.break(
+        seq,
+        'prev-link-broken',
+        this.expectedPrev,
+        prevHash,
+        this.last
+          ? `the rows pruned up to seq ${seq} did not follow seq ${this.last.seq}: a row between them was inserted, removed or changed`
+          : `the rows pruned up to seq ${seq} did not start from the genesis hash: a row before them was inserted`,
+      );
+      return;
+    }
+    this.noteSuccessor(seq);
     this.anchors++;
     this.started = true;
     this.expectedPrev = hash;
@@ -257,6 +287,7 @@ export class ChainVerifier {
       );
       return;
     }
+    this.noteSuccessor(seq);
     this.rowsChecked++;
     this.expectedPrev = hash;
     this.last = { seq, hash };
@@ -269,22 +300,26 @@ export class ChainVerifier {
       if (last === null && !emptyHead) {
         this.break(
           head.seq,
-          'head-mismatch',
+          'missing-at-head',
           head.hash,
           null,
-          `the head names seq ${head.seq}, but no chained row is left`,
+          `the head names seq ${head.seq}, but no chained row is left: rows up to seq ${head.seq} were removed`,
         );
       } else if (last !== null && head === null) {
         this.break(last.seq, 'head-mismatch', last.hash, null, 'the table has chained rows but no head');
       } else if (last !== null && head !== null && (head.seq !== last.seq || head.hash !== last.hash)) {
+        const added =
+          head.seq < last.seq && this.afterHeadSeq !== null && this.expectedHead?.seq === head.seq;
         this.break(
-          head.seq,
-          'head-mismatch',
+          added ? this.afterHeadSeq! : head.seq,
+          head.seq > last.seq ? 'missing-at-head' : 'head-mismatch',
           head.hash,
           last.hash,
           head.seq > last.seq
-            ? `the head names seq ${head.seq}, but the last chained row is seq ${last.seq}: rows at the end were removed`
-            : `the head (seq ${head.seq}) is not the last chained row (seq ${last.seq})`,
+            ? `the head names seq ${head.seq}, but the last chained row is seq ${last.seq}: rows at the end (after seq ${last.seq}) were removed`
+            : added
+              ? `the head names seq ${head.seq}, but chained rows follow it (seq ${this.afterHeadSeq} to ${last.seq}): rows were added outside the station, or the head was moved back`
+              : `the head (seq ${head.seq}) is not the last chained row (seq ${last.seq})`,
         );
       }
     }
@@ -299,6 +334,13 @@ export class ChainVerifier {
       ok: this.broken === null,
       broken: this.broken,
     };
+  }
+
+  private noteSuccessor(seq: number): void {
+    const h = this.expectedHead;
+    if (h && this.afterHeadSeq === null && this.last !== null && this.last.seq === h.seq) {
+      this.afterHeadSeq = seq;
+    }
   }
 
   private break(

@@ -21,8 +21,11 @@ export interface StationHost {
    * slept). Never rejects; safe to call repeatedly (overlapping calls are coalesced).
    */
   wake(reason: 'resume' | 'unlock-screen' | 'network'): Promise<void>;
-  /** The screen was locked: every nurse is signed out (each window is told to ask again). */
-  endSessions(reason: 'screen-locked'): void;
+  /**
+   * The screen was locked, or the PC is going to sleep: every nurse is signed out (audited as
+   * 'screen-locked' or 'suspended'; each window is told to ask again).
+   */
+  endSessions(reason: 'screen-locked' | 'suspended'): void;
   /** A window closed or a WebSocket connection dropped: whoever was signed in there is signed out. */
   peerClosed(peer: string): void;
   close(): Promise<void>;

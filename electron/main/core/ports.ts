@@ -298,6 +298,8 @@ export type AuditEvent =
         | 'sign-out'
         | 'idle-timeout'
         | 'screen-locked'
+        /** signed out because the PC went to sleep (power.ts 'suspend') */
+        | 'suspended'
         | 'roster-saved'
         | 'forbidden';
       /** the window or connection (e.g. 'window:1', 'ws-3'), or the roster member changed */

@@ -41,6 +41,16 @@ const ACTIONS: ReadonlySet<string> = new Set([
   'settings:update-sign-in',
 ]);
 
+/**
+ * The actions a signed-in nurse may still take while the roster cannot be re-read (MySQL down or
+ * slow): acknowledging, which goes to the SQLite cache first and must work offline — an alarm is
+ * never left unacknowledgeable because the ward database is down. The charge nurse's changes
+ * (thresholds, roster, beds, settings) wait: a role read an hour ago may have been taken away since
+ * (demoted, deactivated, a new PIN because hers was seen), and none of them is urgent at the bedside
+ * (IT can still change the connection through the settings file or NURSE_STATION_* variables).
+ */
+const WHILE_ROSTER_UNREADABLE: ReadonlySet<string> = new Set(['alerts:acknowledge']);
+
 /** e.g. "Electron 45.4.1, Node 22.20.0, linux x64" (Settings → About) */
 function runtimeDescription(): string {
   const electron = process.versions.electron ? `Electron ${process.versions.electron}, ` : '';
@@ -146,11 +156,16 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
     log: (level, message) => logger.log(level, message),
   });
   let sweepTimer: unknown = null;
+  // idle sessions, held-back refusal counts, and the roster re-read for everyone signed in (a member
+  // changed by the CLI or another station of the ward)
   const sweep = () => {
-    sessions.sweep();
+    sessions.sweep().catch((err: Error) => logger.error(`session sweep failed: ${err.message}`));
     sweepTimer = clock.setTimeout(sweep, SESSION_SWEEP_MS);
   };
   sweep();
+
+  /** nurseId → the peer whose roster:save of that member is under way (see rosterChanged) */
+  const savedFrom = new Map<string, string>();
 
   async function build(): Promise<Wiring> {
     const s = settings.get();
@@ -254,7 +269,7 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       handledCheckIntervalMs: s.connection.mode === 'connected' ? 5_000 : undefined,
       audit,
       roster,
-      onRosterSaved: (member) => sessions.rosterChanged(member),
+      onRosterSaved: (member) => sessions.rosterChanged(member, savedFrom.get(member.nurseId)),
       log: (level, message) => logger.log(level, message),
       newId: randomUUID,
       cacheReplacedAtStart: cacheReplaced ? { ...cacheReplaced } : undefined,
@@ -263,6 +278,15 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
     const withSession = (c: Call) => ({ ...core.info(), nurse: sessions.session(c.peer) });
     const handlers: HandlerTable = {
       ...core.handlers,
+      // the window a member is saved from: a charge nurse giving herself a new PIN stays signed in there
+      'roster:save': async (req: { nurseId: string }, c: Call) => {
+        savedFrom.set(req.nurseId, c.peer);
+        try {
+          return await core.handlers['roster:save'](req as never, c);
+        } finally {
+          if (savedFrom.get(req.nurseId) === c.peer) savedFrom.delete(req.nurseId);
+        }
+      },
       'station:info': async (_req: never, c: Call) => withSession(c),
       'session:sign-in': async (req: { nurseId: string; pin: string }, c: Call) => {
         await sessions.signIn(c.peer, req.nurseId, req.pin);
@@ -341,6 +365,25 @@ export async function createStationHost(opts: HostOptions & { clock?: Clock }): 
       }
       // the caller's own session: a window or connection is nobody until its nurse signs in there
       const call: Call = { peer: ctx.peer, actor: sessions.actor(ctx.peer) };
+      if (call.actor && ACTIONS.has(String(channel))) {
+        // before an action, the roster says whether she still may (changed elsewhere since sign-in)
+        const checked = await sessions.recheck(ctx.peer);
+        call.actor = checked.actor;
+        if (
+          checked.actor?.role === 'charge' &&
+          !checked.rosterReadable &&
+          !WHILE_ROSTER_UNREADABLE.has(String(channel))
+        ) {
+          return {
+            ok: false,
+            error: {
+              code: 'unavailable',
+              message:
+                'The roster cannot be read now (the ward database is not answering), so charge-nurse changes wait until it answers. Acknowledging alerts still works.',
+            },
+          };
+        }
+      }
       const result = await dispatch(
         current.handlers,
         channel,

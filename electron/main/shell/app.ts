@@ -260,7 +260,7 @@ export async function runElectronShell(opts: ElectronShellOptions): Promise<Elec
   power = startPowerGuard({
     keepAwake: settings.keepAwake,
     wake: (reason) => station.wake(reason),
-    lockScreen: () => station.endSessions('screen-locked'),
+    endSessions: (reason) => station.endSessions(reason),
   });
   const restarts = guards.recentRestarts();
   if (restarts.length > 0) {

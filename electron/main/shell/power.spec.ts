@@ -51,30 +51,46 @@ describe('startPowerGuard', () => {
 
   it('signs every nurse out on lock-screen (not a wake), and stops listening on dispose', () => {
     const wake = vi.fn(async () => {});
-    const lockScreen = vi.fn();
-    const guard = startPowerGuard({ keepAwake: 'display', wake, lockScreen });
+    const endSessions = vi.fn();
+    const guard = startPowerGuard({ keepAwake: 'display', wake, endSessions });
     fake().powerMonitor.emit('lock-screen');
-    expect(lockScreen).toHaveBeenCalledTimes(1);
+    expect(endSessions.mock.calls).toEqual([['screen-locked']]);
     expect(wake).not.toHaveBeenCalled();
     expect(logs.join('\n')).toMatch(/screen was locked/);
     fake().powerMonitor.emit('unlock-screen'); // unlocking re-reads, and signs nobody in
     expect(wake.mock.calls).toEqual([['unlock-screen']]);
-    expect(lockScreen).toHaveBeenCalledTimes(1);
+    expect(endSessions).toHaveBeenCalledTimes(1);
     guard.dispose();
     fake().powerMonitor.emit('lock-screen');
-    expect(lockScreen).toHaveBeenCalledTimes(1);
+    expect(endSessions).toHaveBeenCalledTimes(1);
   });
 
-  it('a failing sign-out at lock-screen is logged, never thrown into Electron; no dep is no-op', () => {
+  // Review of #18: the idle clock is monotonic and stands still in sleep; a PC that sleeps without
+  // locking its screen must not wake with the nurse still signed in.
+  it('signs every nurse out when the PC suspends; resuming re-reads and signs nobody in', () => {
+    const wake = vi.fn(async () => {});
+    const endSessions = vi.fn();
+    const guard = startPowerGuard({ keepAwake: 'display', wake, endSessions });
+    fake().powerMonitor.emit('suspend');
+    expect(endSessions.mock.calls).toEqual([['suspended']]);
+    fake().powerMonitor.emit('resume');
+    expect(wake.mock.calls).toEqual([['resume']]);
+    expect(endSessions).toHaveBeenCalledTimes(1);
+    guard.dispose();
+  });
+
+  it('a failing sign-out at lock-screen or suspend is logged, never thrown into Electron; no dep is no-op', () => {
     const guard = startPowerGuard({
       keepAwake: 'display',
       wake: vi.fn(),
-      lockScreen: () => {
+      endSessions: () => {
         throw new Error('gate broke');
       },
     });
     expect(() => fake().powerMonitor.emit('lock-screen')).not.toThrow();
-    expect(logs.join('\n')).toMatch(/signing out at screen lock failed: gate broke/);
+    expect(() => fake().powerMonitor.emit('suspend')).not.toThrow();
+    expect(logs.join('\n')).toMatch(/signing out \(screen-locked\) failed: gate broke/);
+    expect(logs.join('\n')).toMatch(/signing out \(suspended\) failed: gate broke/);
     guard.dispose();
     const bare = startPowerGuard({ keepAwake: 'display', wake: vi.fn() });
     expect(() => fake().powerMonitor.emit('lock-screen')).not.toThrow();

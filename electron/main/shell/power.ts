@@ -11,8 +11,12 @@ export interface PowerGuardDeps {
   keepAwake: KeepAwake;
   /** reconnect and re-read now (StationHost.wake) */
   wake: (reason: WakeReason) => Promise<void> | void;
-  /** the screen was locked: sign every nurse out (StationHost.endSessions) */
-  lockScreen?: () => void;
+  /**
+   * the screen was locked, or the PC is going to sleep: sign every nurse out (StationHost.endSessions).
+   * Sleep too, because the idle clock (monotonic) stands still while the PC sleeps, and a PC that
+   * sleeps without locking its screen would wake with the nurse still signed in.
+   */
+  endSessions?: (reason: 'screen-locked' | 'suspended') => void;
   /** how often the network state is sampled (Electron's main process has no change event) */
   networkPollMs?: number;
 }
@@ -48,19 +52,24 @@ export function startPowerGuard(deps: PowerGuardDeps): PowerGuard {
       logger.error(`shell: re-reading after ${reason} failed: ${messageOf(err)}`);
     }
   };
-  const onSuspend = (): void =>
-    logger.warn('shell: the system is suspending; the station stops alerting until it resumes');
-  const onResume = (): void => wake('resume');
-  const onUnlock = (): void => wake('unlock-screen');
-  // nobody stays signed in behind a locked screen: whoever unlocks it signs in again
-  const onLock = (): void => {
-    logger.info('shell: the screen was locked: signing every nurse out');
+  // nobody stays signed in behind a locked screen or across a sleep: whoever comes back signs in again
+  const signOutAll = (reason: 'screen-locked' | 'suspended'): void => {
+    logger.info(
+      `shell: ${reason === 'suspended' ? 'the system is suspending' : 'the screen was locked'}: signing every nurse out`,
+    );
     try {
-      deps.lockScreen?.();
+      deps.endSessions?.(reason);
     } catch (err) {
-      logger.error(`shell: signing out at screen lock failed: ${messageOf(err)}`);
+      logger.error(`shell: signing out (${reason}) failed: ${messageOf(err)}`);
     }
   };
+  const onSuspend = (): void => {
+    logger.warn('shell: the system is suspending; the station stops alerting until it resumes');
+    signOutAll('suspended');
+  };
+  const onResume = (): void => wake('resume');
+  const onUnlock = (): void => wake('unlock-screen');
+  const onLock = (): void => signOutAll('screen-locked');
   powerMonitor.on('suspend', onSuspend);
   powerMonitor.on('lock-screen', onLock);
   powerMonitor.on('resume', onResume);

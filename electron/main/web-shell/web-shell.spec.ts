@@ -182,7 +182,8 @@ describe('web shell WebSocket', () => {
     const peerA = host.peers.at(-1)!;
     await call(b, { id: 1, channel: 'station:info', request: {} });
     const peerB = host.peers.at(-1)!;
-    expect(peerA).toMatch(/^ws-\d+$/);
+    // a random tag per server, so a peer id of an earlier run (or another shell) never matches
+    expect(peerA).toMatch(/^ws-[0-9a-f]{8}-\d+$/);
     expect(peerB).not.toBe(peerA);
     expect(host.closedPeers).not.toContain(peerA);
     a.close();

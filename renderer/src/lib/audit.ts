@@ -26,6 +26,7 @@ const ACTION_LABEL: Record<string, string> = {
   'sign-out': 'Signed out',
   'idle-timeout': 'Signed out: idle',
   'screen-locked': 'Signed out: screen locked',
+  suspended: 'Signed out: PC went to sleep',
   'roster-saved': 'Roster changed',
   forbidden: 'Refused: charge only',
 };

@@ -45,6 +45,12 @@ describe('roster', () => {
     expect(draftProblems(draft({ pinAgain: '4322' }), true, existing).pinAgain).toMatch(/differ/);
     expect(draftProblems(draft({ pin: '12', pinAgain: '12' }), true, existing).pin).toMatch(/4 characters/);
     expect(draftProblems(draft({ name: '  ' }), true, existing).name).toBeTruthy();
+    // #18 review: PINs anyone tries first, and names that would look like another member's
+    expect(draftProblems(draft({ pin: '1111', pinAgain: '1111' }), true, existing).pin).toBe(
+      'The PIN must not be one character repeated.',
+    );
+    expect(draftProblems(draft({ pin: ' 4321', pinAgain: ' 4321' }), true, existing).pin).toMatch(/blank/);
+    expect(draftProblems(draft({ name: 'Li\u200b Na' }), true, existing).name).toMatch(/invisible/);
     // an edit keeps the PIN when none is typed
     expect(draftProblems(draft({ nurseId: 'N1001', pin: '', pinAgain: '' }), false, existing)).toEqual({});
   });

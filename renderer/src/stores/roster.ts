@@ -3,7 +3,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef, watch } from 'vue';
 import type { NurseRole, RosterMember } from '../../../shared/ipc/contract';
-import { nurseIdSchema, pinSchema } from '../../../shared/ipc/contract';
+import { newPinSchema, nurseIdSchema, rosterNameSchema } from '../../../shared/ipc/contract';
 import { errorText, getStationApi } from '../api/station-api';
 import type { FieldErrors } from '../lib/validation';
 import { useStationStore } from './station';
@@ -38,12 +38,18 @@ export function draftProblems(
   const name = d.name.trim();
   if (name === '') e.name = 'Enter the name shown on acknowledgements.';
   else if (name.length > 80) e.name = 'At most 80 characters.';
-  else if (!/^\P{Cc}*$/u.test(name)) e.name = 'No control characters.';
+  else if (!rosterNameSchema.safeParse(name).success)
+    e.name = 'No control, invisible or direction characters.';
   if (isNew && d.pin === '') e.pin = 'A new member needs a PIN.';
   if (d.pin !== '' || d.pinAgain !== '') {
-    const pin = pinSchema.safeParse(d.pin);
+    const pin = newPinSchema.safeParse(d.pin);
     if (!pin.success)
-      e.pin = d.pin.length < 4 ? 'At least 4 characters.' : 'At most 128 characters, no control characters.';
+      e.pin =
+        d.pin.length < 4
+          ? 'At least 4 characters.'
+          : d.pin.length > 128
+            ? 'At most 128 characters.'
+            : `The PIN ${pin.error.issues[0]?.message ?? 'is not valid'}.`;
     else if (d.pin !== d.pinAgain) e.pinAgain = 'The two PINs differ: type them again.';
   }
   return e;

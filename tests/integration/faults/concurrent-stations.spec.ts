@@ -197,6 +197,12 @@ describe('Fault: two stations acknowledge the same alerts concurrently (MariaDB)
       }
     }
     const rows = (await auditRows()).slice(before);
+    // every row is one of the two stations' attempts, none taken for a change made outside the app
+    expect(
+      rows
+        .filter((r) => r.station_id !== 'ST-A' && r.station_id !== 'ST-B')
+        .map((r) => `${r.alert_id} ${r.action} from ${r.from_status}: ${r.message}`),
+    ).toEqual([]);
     expect(rows).toHaveLength(2 * fresh.length);
     const [final] = await admin.query<RowDataPacket[]>(
       "SELECT status, handle_station, COUNT(*) AS n FROM alerts WHERE alert_id LIKE 'mix-%' GROUP BY status, handle_station",

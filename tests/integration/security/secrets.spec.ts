@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BackendHealth } from '../../../shared/domain/types';
-import type { EventMap, EventName, SettingsView } from '../../../shared/ipc/contract';
+import type { EventMap, EventName, SettingsView, StationInfo } from '../../../shared/ipc/contract';
 import { createSettingsStore } from '../../../electron/main/config/settings-store';
 import { mariadbBinaries, startPrivateMariaDb, type PrivateMariaDb } from '../../support/private-mariadb';
 import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres';
@@ -114,12 +114,23 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB or PostgreS
     await c.end();
     // Whatever a library prints to the console is checked too (the spies still print it).
     for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) spies.push(vi.spyOn(console, m));
+    await freshStation();
+  }, 120_000);
+
+  /**
+   * A new station in simulator mode with the charge nurse signed in (settings are hers). Each test that
+   * changes the connection starts from one: since #18 a connection pointing at another roster (simulator
+   * to connected, or another MySQL server) signs everyone out, and this suite's MySQL servers hold no
+   * roster (wrong password, closed port, no tables), so nobody could sign in again to change it once more.
+   */
+  async function freshStation(): Promise<void> {
+    await station?.close();
     station = await startTestStation({ secretStore: fakeKeyring, beds: 2, log: (line) => log.push(line) });
-    await station.signIn(DEMO_CHARGE); // settings are the charge nurse's
+    await station.signIn(DEMO_CHARGE);
     station.host.onEvent(<E extends EventName>(event: E, payload: EventMap[E]) => {
       events.push(JSON.stringify({ event, payload }));
     });
-  }, 120_000);
+  }
 
   afterAll(async () => {
     vi.restoreAllMocks();
@@ -143,6 +154,9 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB or PostgreS
       pollIntervalMs: 300,
     });
     expect(r.ok, JSON.stringify(r)).toBe(true);
+    // #18: another roster, so the charge nurse who changed the connection is signed out
+    const info = await station.call<StationInfo>('station:info', {});
+    expect(info.ok && info.value.nurse, JSON.stringify(info)).toBe(null);
     let health: BackendHealth[] = [];
     await waitFor(
       'both backends to report the failure',
@@ -208,6 +222,7 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB or PostgreS
 
   it('closed ports: clear "unreachable" messages, never the password', async () => {
     const [closedRw, closedMy] = [await freePort(), await freePort()];
+    await freshStation();
     log.length = 0;
     events.length = 0;
     const health = await connectWith(
@@ -231,6 +246,7 @@ suite(available ? title : `${title} — ${missingBinaryNote('MariaDB or PostgreS
   }, 60_000);
 
   it('right passwords connect (the test accounts are real)', async () => {
+    await freshStation();
     const r = await station.call('settings:update-connection', {
       mode: 'connected',
       risingwave: {

@@ -5,8 +5,10 @@ import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry, RosterMember } from '../../../shared/ipc/contract';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { createSqliteAuditLog } from '../../../electron/main/adapters/sqlite/sqlite-audit-log';
+import type { AuditLog } from '../../../electron/main/core/ports';
+import type { RosterMember, StationInfo } from '../../../shared/ipc/contract';
 import { DEMO_CHARGE, DEMO_NURSE } from '../../support/nurses';
 import { freePort, sleep } from '../../support/private-servers';
 import { fakeKeyring, startTestStation, type TestStation } from '../helpers/station-host';
@@ -152,11 +154,25 @@ describe('Security: settings changes', () => {
     expect(catcher.received.length).toBeGreaterThan(0);
     expect(new Set(catcher.received)).toEqual(new Set(['typed-again']));
 
+    // #18: the station now reads another roster (MySQL, on a closed port here), so the charge nurse who
+    // moved the connection is signed out, and nobody can sign in to read the Audit screen: the rows are
+    // read below with the station's own audit reader (what `audit:list` answers a charge nurse).
+    const info = await station.call<StationInfo>('station:info', {});
+    expect(info.ok && info.value.nurse, JSON.stringify(info)).toBe(null);
+    expect(await station.call('audit:list', { kind: 'settings', limit: 100 })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
+    const auditDb = new Database(join(station.dataDir, 'station.sqlite'));
+    onTestFinished(() => {
+      auditDb.close();
+    });
+    const auditLog = createSqliteAuditLog(auditDb);
+    const auditList = (filter: Parameters<AuditLog['list']>[0]) => auditLog.list(filter);
+
     // Every change asked for is audited under the nurse who made it, with its outcome; the nurses
     // refused for their role changed nothing and left no settings row.
-    const audit = await station.call<AuditEntry[]>('audit:list', { kind: 'settings', limit: 100 });
-    expect(audit.ok, JSON.stringify(audit)).toBe(true);
-    const rows = (audit.ok ? audit.value : []).slice().sort((a, b) => a.seq - b.seq);
+    const rows = auditList({ kind: 'settings', limit: 100 }).sort((a, b) => a.seq - b.seq);
     expect(rows.map((r) => [r.action, r.nurseId, r.nurse])).toEqual([
       ['connection requested', DEMO_CHARGE.nurseId, DEMO_CHARGE.name],
       ['connection applied', DEMO_CHARGE.nurseId, DEMO_CHARGE.name],
@@ -205,12 +221,13 @@ describe('Security: settings changes', () => {
       db.close();
     }
     // the nurse refused for her role is on record too (access audit), once per attempt
-    const access = await station.call<AuditEntry[]>('audit:list', {
-      kind: 'access',
-      nurseId: DEMO_NURSE.nurseId,
-      limit: 100,
-    });
-    expect(access.ok && access.value.filter((e) => e.action === 'forbidden')).toHaveLength(3);
+    const access = auditList({ kind: 'access', nurseId: DEMO_NURSE.nurseId, limit: 100 });
+    expect(access.filter((e) => e.action === 'forbidden')).toHaveLength(3);
+    // and the session the new roster ended, with why
+    const ended = auditList({ kind: 'access', nurseId: SECOND_CHARGE.nurseId, limit: 100 });
+    expect(ended.filter((e) => e.action === 'sign-out').map((e) => e.detail)).toContainEqual(
+      expect.stringMatching(/now reads another roster/),
+    );
     // nor anywhere in the station's database (the audit tables, the WAL not yet checkpointed)
     for (const f of readdirSync(station.dataDir).filter((n) => n.startsWith('station.sqlite'))) {
       const bytes = readFileSync(join(station.dataDir, f));

@@ -154,6 +154,9 @@ async function attack(station: TestStation, alertIds: string[], nul: NulQuirk): 
     const signIn = await send('session:sign-in', { nurseId: memberId(i), pin: MEMBER_PIN }, peer);
     expect(signIn.ok, JSON.stringify(signIn)).toBe(saved.ok);
     if (signIn.ok) out.signIns++;
+    // a member the contract refused to save (a NUL in the name) is an unknown identifier: refused, audited
+    else if (signIn.error.code === 'unauthorized') out.refusedSignIns++;
+    else expect(signIn.error.code, JSON.stringify(signIn)).toBe('unauthorized');
     const alertId = ids.shift();
     if (signIn.ok && alertId) {
       const ack = await send<AckOutcome>('alerts:acknowledge', { alertId, action: 'confirm', note: p }, peer);
@@ -247,8 +250,14 @@ describe('Security: SQL injection through the contract — SQLite (simulator mod
     // ... and the audit tables (threshold, settings and access rows, whatever their tables) by the
     // rows the audit lists since: the charge nurse's sign-in, each threshold change, each member added,
     // each refused sign-in and each member's sign-in.
+    // The hash chain's bookkeeping (#18) is not audit rows: one head per chained table that holds a row
+    // (ack_log and threshold_audit get their first rows here), and no anchor (nothing was pruned).
+    const chainTables = ['ack_log', 'threshold_audit', 'settings_audit', 'access_audit'];
+    expect(after.counts.audit_chain_heads).toBe(chainTables.filter((t) => after.counts[t]! > 0).length);
+    expect(after.counts.audit_anchors).toBe(before.counts.audit_anchors);
+    const bookkeeping = new Set(['audit_chain_heads', 'audit_anchors']);
     const auditTables = Object.keys(after.counts).filter(
-      (t) => !(t in legit) && after.counts[t] !== before.counts[t],
+      (t) => !(t in legit) && !bookkeeping.has(t) && after.counts[t] !== before.counts[t],
     );
     const auditAdded = auditTables.reduce((n, t) => n + after.counts[t]! - before.counts[t]!, 0);
     const audit = (await auditRows(station)).filter((e) => !auditBefore.has(`${e.kind}:${e.seq}`));

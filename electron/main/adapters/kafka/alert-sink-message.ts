@@ -11,6 +11,7 @@
 import { DEFAULT_IDENTIFIER_RULE, type IdentifierRule } from '../../../../shared/domain/identifiers';
 import { ALERT_TYPES, type Alert, type AlertType } from '../../../../shared/domain/types';
 import { alertId as ruleAlertId, bucketStart, trendWindowStart } from '../../../../shared/engine/rules';
+import { cleanDeviceText } from '../../../../shared/domain/free-text';
 
 export type DecodedAlertMessage =
   | { kind: 'alert'; alert: Alert }
@@ -158,7 +159,8 @@ export function decodeAlertSinkMessage(
       deviceId: typeof deviceId === 'string' ? deviceId : '',
       alertTime,
       alertType: alertType as AlertType,
-      alertDetail: typeof detail === 'string' ? detail.slice(0, 500) : '',
+      // text next to checked ids: a hostile producer must not make it read as another bed's
+      alertDetail: typeof detail === 'string' ? cleanDeviceText(detail) : '',
       alertLevel: level,
       status: 'pending',
       handleBy: null,

@@ -33,6 +33,8 @@ runAlertStoreContract('mysql', async () => {
   await admin.query('TRUNCATE TABLE alert_events');
   await admin.query('TRUNCATE TABLE alert_counts_hourly');
   await admin.query('TRUNCATE TABLE alert_patients');
+  // the audit chain starts again with its table
+  await admin.query("UPDATE audit_chain_heads SET seq = 0, head_hash = REPEAT('0', 64)");
   const store = createMysqlAlertStore({
     ...db.config,
     stationId: CONTRACT_STATION,
@@ -45,7 +47,42 @@ describe('mysql alert store', () => {
   it('applies the schema file again without harm', async () => {
     const sql = await readFile(mysqlSchemaPath(), 'utf8');
     const res = await applyMysqlSchema(admin, sql);
-    expect(res.statements).toBe(24);
+    expect(res.statements).toBe(32);
+    expect(await checkMysqlSchema(admin)).toEqual([]);
+  });
+
+  // Issue #18: a ward upgrading from schema version 2 keeps its audit rows; the chain's columns are added.
+  it('adds the audit chain to an alert_events of schema version 2, keeping its rows, once', async () => {
+    const sql = await readFile(mysqlSchemaPath(), 'utf8');
+    const columns = async () => {
+      const [rows] = await admin.query<RowDataPacket[]>(
+        `SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS
+          WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alert_events' ORDER BY ORDINAL_POSITION`,
+      );
+      return rows.map((r) => String(r.c));
+    };
+    // a version-2 database: alert_events without the chain's columns, one row written by that version
+    await admin.query(
+      'ALTER TABLE alert_events DROP COLUMN nurse_id, DROP COLUMN prev_hash, DROP COLUMN row_hash',
+    );
+    await admin.query('UPDATE nurse_station_schema SET version = 2');
+    await admin.query(
+      `INSERT INTO alert_events (alert_id, action, to_status, outcome, nurse, station_id, event_time, recorded_at)
+       VALUES ('v2-row', 'confirm', 'confirmed', 'applied', 'Ana', 'ST-1', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`,
+    );
+    expect(await columns()).not.toContain('row_hash');
+    await applyMysqlSchema(admin, sql);
+    const after = await columns();
+    expect(after.slice(-3)).toEqual(['nurse_id', 'prev_hash', 'row_hash']);
+    const [kept] = await admin.query<RowDataPacket[]>(
+      "SELECT nurse, row_hash FROM alert_events WHERE alert_id = 'v2-row'",
+    );
+    expect(kept).toEqual([{ nurse: 'Ana', row_hash: null }]);
+    const [version] = await admin.query<RowDataPacket[]>('SELECT version FROM nurse_station_schema');
+    expect(version[0]?.version).toBe(3);
+    // again: nothing to add, nothing changed
+    await applyMysqlSchema(admin, sql);
+    expect(await columns()).toEqual(after);
     expect(await checkMysqlSchema(admin)).toEqual([]);
   });
 
@@ -158,7 +195,7 @@ describe('mysql alert store', () => {
       expect(refused).toBeInstanceOf(AlertStoreError);
       expect((refused as AlertStoreError).code).toBe('schema');
       expect((refused as Error).message).toMatch(
-        /schema version 1, this app needs 2\) — run npm run backend:setup/,
+        /schema version 1, this app needs 3\) — run npm run backend:setup/,
       );
       await expect(store.ping()).rejects.toThrow(/older setup/);
       expect((await store.get('old-1'))?.status).toBe('pending');
@@ -186,6 +223,8 @@ describe('mysql alert store', () => {
     await admin.query(`GRANT SELECT, INSERT ON ${on}.alert_events TO '${user}'@'%'`);
     await admin.query(`GRANT SELECT ON ${on}.alert_counts_hourly TO '${user}'@'%'`);
     await admin.query(`GRANT SELECT ON ${on}.alert_patients TO '${user}'@'%'`);
+    await admin.query(`GRANT SELECT, INSERT, UPDATE ON ${on}.audit_chain_heads TO '${user}'@'%'`);
+    await admin.query(`GRANT SELECT, INSERT, UPDATE ON ${on}.nurse_roster TO '${user}'@'%'`);
     const store = createMysqlAlertStore({
       ...db.config,
       user,

@@ -106,8 +106,10 @@ const PAGE = 5_000;
 
 /**
  * Checks alert_events' chain and its head on `conn`'s current database, as of one instant (a
- * consistent-snapshot transaction, rolled back after). A table from before the chain reads as legacy
- * rows. Throws when there is no alert_events table at all.
+ * read-only, repeatable-read, consistent-snapshot transaction, rolled back after: under a server's
+ * READ COMMITTED default, rows committed after the head was read would otherwise show as rows added
+ * after the head). A table from before the chain reads as legacy rows. Throws when there is no
+ * alert_events table at all.
  */
 export async function verifyMysqlAuditChain(
   conn: Pick<Connection, 'query' | 'execute'>,
@@ -130,7 +132,9 @@ export async function verifyMysqlAuditChain(
   const select = `SELECT event_id, ${[...CHAINED_COLUMNS[CHAIN], 'prev_hash', 'row_hash'].map(pick).join(', ')}
       FROM alert_events WHERE event_id > ? ORDER BY event_id LIMIT ${PAGE}`;
   const verifier = new ChainVerifier(CHAIN, { unchainedAfterStart: 'counted' });
-  await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+  // for the next transaction only: the caller's session keeps its own level
+  await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
   try {
     let head: ChainHead | null = null;
     if (have.has('audit_chain_heads.head_hash')) {
@@ -141,6 +145,8 @@ export async function verifyMysqlAuditChain(
       const h = heads[0];
       head = h ? { seq: Number(h.seq), hash: String(h.head_hash) } : null;
     }
+    // rows chained after the head (written around the lock, or the head moved back) are named themselves
+    verifier.expectHead(head);
     let after = 0;
     for (;;) {
       const [rows] = await conn.execute<RowDataPacket[]>(select, [after]);

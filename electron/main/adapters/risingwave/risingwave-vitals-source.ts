@@ -48,6 +48,7 @@ import { createIdentifierGate } from '../identifier-gate';
 import { AlertFeedCursor, compareFeedRows } from './alert-feed-cursor';
 import { describePgError } from './pg-errors';
 import { risingWaveTypes, toEpochMs, toNumber, tsParam } from './pg-row-types';
+import { cleanDeviceText } from '../../../../shared/domain/free-text';
 
 export interface RisingWaveVitalsSourceOptions {
   host: string;
@@ -648,7 +649,7 @@ export function createRisingWaveVitalsSource(opts: RisingWaveVitalsSourceOptions
       deviceId: typeof row.device_id === 'string' ? row.device_id : '',
       alertTime,
       alertType: alertType as AlertType,
-      alertDetail: typeof row.alert_detail === 'string' ? row.alert_detail : '',
+      alertDetail: typeof row.alert_detail === 'string' ? cleanDeviceText(row.alert_detail) : '',
       alertLevel: level,
       status: 'pending',
       handleBy: null,

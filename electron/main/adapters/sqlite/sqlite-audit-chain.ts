@@ -5,9 +5,11 @@
 // Beside the tables:
 //   audit_chain_heads (chain_name, seq, head_hash)  the last chained row ever written per table, so the
 //                                                  removal of the newest rows shows as well
-//   audit_anchors (chain_name, seq, hash)          pruned rows the next surviving row (or the head)
-//                                                  links to: retention deletes rows, verification
-//                                                  resumes from the anchor instead of reporting a gap
+//   audit_anchors (chain_name, seq, hash, prev_hash) one per run of pruned rows: the last pruned row's
+//                                                  seq and hash (what the next surviving row, or the
+//                                                  head, links to) and the hash the run's first row
+//                                                  followed (so the run itself is a link: a row
+//                                                  forged into the gap, or removed before it, shows)
 import type { Database } from 'better-sqlite3';
 import {
   CHAINED_COLUMNS,
@@ -32,9 +34,11 @@ export function migrateAuditChainTables(db: Database): void {
       chain_name TEXT NOT NULL,
       seq INTEGER NOT NULL,
       hash TEXT NOT NULL,
+      prev_hash TEXT,
       PRIMARY KEY (chain_name, seq)
     ) WITHOUT ROWID;
   `);
+  addMissingColumns(db, 'audit_anchors', { prev_hash: 'TEXT' });
 }
 
 function columnsOf(db: Database, table: string): Set<string> {
@@ -105,9 +109,9 @@ export function createChainWriter<C extends SqliteChainName>(db: Database, chain
 
 /**
  * Deletes the rows of `chain` matching `where` (an SQL condition over its columns, with named
- * parameters) and keeps the chain verifiable: each deleted chained row that the next row left (or the
- * head) links to becomes an anchor; anchors left without a row after them are dropped. Returns how many
- * rows were deleted.
+ * parameters) and keeps the chain verifiable: every run of consecutive removed rows (with the anchors
+ * of earlier prunes it touches) becomes one anchor, holding the hash the run's first row followed and
+ * the hash of its last row. Returns how many rows were deleted.
  */
 export function pruneChain(
   db: Database,
@@ -116,41 +120,45 @@ export function pruneChain(
   params: Readonly<Record<string, unknown>>,
 ): number {
   migrateAuditChainTables(db);
-  const doomed = db.prepare<Record<string, unknown>, { seq: number; hash: string | null }>(
-    `SELECT seq, hash FROM ${chain} WHERE ${where} ORDER BY seq`,
+  type Link = { seq: number; prev_hash: string | null; hash: string };
+  // rows without a hash (from before the chain) are no link of it: they are just deleted
+  const doomed = db.prepare<Record<string, unknown>, Link>(
+    `SELECT seq, prev_hash, hash FROM ${chain} WHERE (${where}) AND hash IS NOT NULL ORDER BY seq`,
   );
-  const nextSeq = db
-    .prepare<[number], number>(`SELECT seq FROM ${chain} WHERE seq > ? ORDER BY seq LIMIT 1`)
-    .pluck();
+  const anchors = db.prepare<[string], Link>(
+    'SELECT seq, prev_hash, hash FROM audit_anchors WHERE chain_name = ? ORDER BY seq',
+  );
   const anyBetween = db
     .prepare<[number, number], number>(`SELECT 1 FROM ${chain} WHERE seq > ? AND seq < ? LIMIT 1`)
     .pluck();
   const addAnchor = db.prepare(
-    'INSERT OR REPLACE INTO audit_anchors (chain_name, seq, hash) VALUES (?, ?, ?)',
-  );
-  const anchors = db.prepare<[string], { seq: number }>(
-    'SELECT seq FROM audit_anchors WHERE chain_name = ? ORDER BY seq',
+    'INSERT OR REPLACE INTO audit_anchors (chain_name, seq, hash, prev_hash) VALUES (?, ?, ?, ?)',
   );
   const dropAnchor = db.prepare('DELETE FROM audit_anchors WHERE chain_name = ? AND seq = ?');
   const remove = db.prepare(`DELETE FROM ${chain} WHERE ${where}`);
   const run = db.transaction(() => {
-    // A doomed chained row needs an anchor when the row after it stays (or there is none): that is the
-    // row whose prev_hash names it. Consecutive doomed rows need only the last one.
-    const rows = doomed.all(params);
-    for (const [i, row] of rows.entries()) {
-      const nextDoomed = rows[i + 1]?.seq;
-      const linkedTo = nextDoomed === undefined || nextSeq.get(row.seq) !== nextDoomed;
-      if (row.hash !== null && linkedTo) addAnchor.run(chain, row.seq, row.hash);
-    }
+    const removedLinks = doomed.all(params).map((l) => ({ ...l, anchor: false }));
     const removed = remove.run(params).changes;
-    // An anchor directly followed by another (no row left between them) is no longer linked to.
-    const list = anchors.all(chain);
-    for (let i = 0; i + 1 < list.length; i++) {
-      if (anyBetween.get(list[i]!.seq, list[i + 1]!.seq) === undefined) dropAnchor.run(chain, list[i]!.seq);
+    if (removedLinks.length === 0) return removed;
+    // The links now gone from the table (removed rows, earlier anchors) in chain order; consecutive
+    // ones with no row left between them are one run, which one anchor stands for.
+    const gone = [...removedLinks, ...anchors.all(chain).map((l) => ({ ...l, anchor: true }))].sort(
+      (x, y) => x.seq - y.seq,
+    );
+    let first = 0;
+    for (let i = 0; i < gone.length; i++) {
+      const next = gone[i + 1];
+      if (next !== undefined && anyBetween.get(gone[i]!.seq, next.seq) === undefined) continue;
+      const runLinks = gone.slice(first, i + 1);
+      first = i + 1;
+      if (runLinks.length === 1 && runLinks[0]!.anchor) continue; // an earlier anchor, untouched
+      for (const l of runLinks) if (l.anchor) dropAnchor.run(chain, l.seq);
+      const last = runLinks.at(-1)!;
+      addAnchor.run(chain, last.seq, last.hash, runLinks[0]!.prev_hash);
     }
     return removed;
   });
-  return run.immediate();
+  return db.inTransaction ? run() : run.immediate();
 }
 
 /**
@@ -166,21 +174,28 @@ export function verifySqliteChain(db: Database, chain: SqliteChainName): ChainRe
   const columns = [...CHAINED_COLUMNS[chain], 'prev_hash', 'hash'].map(pick).join(', ');
   const verifier = new ChainVerifier(chain, { unchainedAfterStart: 'broken' });
   const check = db.transaction((): ChainReport => {
-    const side = tableExists(db, 'audit_chain_heads') && tableExists(db, 'audit_anchors');
-    const head = side
+    const heads = tableExists(db, 'audit_chain_heads');
+    const side = tableExists(db, 'audit_anchors');
+    const head = heads
       ? (db
           .prepare<[string], ChainHead>(
             'SELECT seq, head_hash AS hash FROM audit_chain_heads WHERE chain_name = ?',
           )
           .get(chain) ?? null)
       : null;
+    const anchorPrev = side && columnsOf(db, 'audit_anchors').has('prev_hash') ? 'prev_hash' : 'NULL';
     const anchors = side
       ? db
-          .prepare<[string], ChainHead>(
-            'SELECT seq, hash FROM audit_anchors WHERE chain_name = ? ORDER BY seq',
+          .prepare<[string], ChainHead & { prev_hash: string | null }>(
+            `SELECT seq, hash, ${anchorPrev} AS prev_hash FROM audit_anchors WHERE chain_name = ? ORDER BY seq`,
           )
           .all(chain)
       : [];
+    verifier.expectHead(head);
+    // A row at an anchor's seq was put back where rows were pruned: the anchor comes first, so the row
+    // must follow the pruned row's hash, which a row forged there cannot have been chained from.
+    const feedAnchor = (x: ChainHead & { prev_hash: string | null }) =>
+      verifier.anchor(x.seq, x.hash, x.prev_hash);
     let a = 0;
     const rows = db
       .prepare<[], Record<string, unknown> & { seq: number }>(
@@ -188,14 +203,13 @@ export function verifySqliteChain(db: Database, chain: SqliteChainName): ChainRe
       )
       .iterate();
     for (const row of rows) {
-      while (a < anchors.length && anchors[a]!.seq < row.seq)
-        verifier.anchor(anchors[a]!.seq, anchors[a++]!.hash);
+      while (a < anchors.length && anchors[a]!.seq <= row.seq) feedAnchor(anchors[a++]!);
       const prev = chained ? (row.prev_hash as string | null) : null;
       const hash = chained ? (row.hash as string | null) : null;
       verifier.row(row.seq, prev, hash, () => chainFields(chain, row));
       if (verifier.done) break;
     }
-    while (a < anchors.length) verifier.anchor(anchors[a]!.seq, anchors[a++]!.hash);
+    while (a < anchors.length) feedAnchor(anchors[a++]!);
     return verifier.finish(head);
   });
   return check();
