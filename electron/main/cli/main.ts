@@ -1,8 +1,9 @@
-// The nurse-station command line: `replay`, `simulate`, `roster` and `audit`. Run with
+// The nurse-station command line: `replay`, `burden`, `simulate`, `roster` and `audit`. Run with
 // `node bin/nurse-station.mjs …`, `npm run cli -- …`, or `tsx electron/main/cli/main.ts …`.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { AUDIT_HELP, auditCommand } from './audit';
+import { BURDEN_HELP, burdenCommand } from './burden';
 import { CliError, type CliIo } from './cli-io';
 import { REPLAY_HELP, replayCommand } from './replay';
 import { ROSTER_HELP, rosterCommand } from './roster';
@@ -12,6 +13,7 @@ export const MAIN_HELP = `Usage: nurse-station <command> [options]
 
 Commands:
   replay FILE|-   run vital-sign readings (JSON lines) through the alert engine; alerts out
+  burden FILE|-   the alarm burden of readings: alerts, episodes, notifications per bed per day
   simulate        simulate a ward of bedside devices; messages to stdout or Kafka
   roster          list or set who may sign in (IT: the first charge nurse, a forgotten PIN)
   audit verify    check the audit's hash chains (station SQLite or MySQL); names the first broken row
@@ -21,6 +23,7 @@ Run 'nurse-station <command> --help' for a command's options.
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; help: string }> = {
   replay: { run: replayCommand, help: REPLAY_HELP },
+  burden: { run: burdenCommand, help: BURDEN_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   roster: { run: rosterCommand, help: ROSTER_HELP },
   audit: { run: (args, io) => auditCommand(args, io), help: AUDIT_HELP },

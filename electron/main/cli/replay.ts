@@ -5,7 +5,7 @@ import type { ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { Alert } from '../../../shared/domain/types';
+import type { Alert, Reading } from '../../../shared/domain/types';
 import { AlertEngine } from '../../../shared/engine/alert-engine';
 import { formatWardTime, parseReading } from '../../../shared/engine/parse-reading';
 import { CliError, intOption, parseOrExplain, timeZoneOption, writeOut, type CliIo } from './cli-io';
@@ -35,6 +35,62 @@ Options:
 Exit status: 0 when the input was read (even with rejected lines), 2 when it could not be
 read or the options are wrong.
 `;
+
+export type ReadingStep =
+  | { kind: 'blank'; line: number }
+  | { kind: 'rejected'; line: number; reason: string }
+  /** a reading the engine accepted, and the alerts it raised */
+  | { kind: 'reading'; line: number; reading: Reading; alerts: Alert[] }
+  /** a signal-loss check at `at` (once per second of reading time), and what it raised */
+  | { kind: 'tick'; line: number; at: number; alerts: Alert[] };
+
+/**
+ * Device messages (JSON lines) through the parser and `engine`, as a live station would see them: time
+ * is the readings' own, and signal loss is checked every second of it as the newest measure_time
+ * advances. Shared by `replay` and `burden`.
+ */
+export async function* runReadings(
+  lines: AsyncIterable<string>,
+  engine: AlertEngine,
+  opts: { timeZone: string; signalLossMs: number },
+): AsyncGenerator<ReadingStep> {
+  let line = 0;
+  let clock = -Infinity; // newest measure_time ingested so far
+  let nextTick = 0; // next whole second at which signal loss is checked
+  for await (const raw of lines) {
+    line++;
+    if (raw.trim() === '') {
+      yield { kind: 'blank', line };
+      continue;
+    }
+    const parsed = parseReading(raw, { timeZone: opts.timeZone });
+    if (!parsed.ok) {
+      yield { kind: 'rejected', line, reason: parsed.reason };
+      continue;
+    }
+    const t = parsed.reading.measureTime;
+    if (t > clock) {
+      if (clock === -Infinity) nextTick = Math.floor(t / 1000) * 1000 + 1000;
+      // Beyond the newest reading + the loss delay every bed is already lost: skip the idle seconds.
+      while (nextTick <= t) {
+        const at = nextTick;
+        const alerts = engine.tick(at);
+        nextTick += 1000;
+        if (nextTick > clock + opts.signalLossMs + 1000 && nextTick <= t) {
+          nextTick = Math.max(nextTick, Math.floor(t / 1000) * 1000);
+        }
+        yield { kind: 'tick', line, at, alerts };
+      }
+    }
+    const out = engine.ingest(parsed.reading);
+    if (!out.accepted) {
+      yield { kind: 'rejected', line, reason: `${out.reason}: ${out.detail}` };
+      continue;
+    }
+    if (t > clock) clock = t;
+    yield { kind: 'reading', line, reading: parsed.reading, alerts: out.alerts };
+  }
+}
 
 /** Rejected lines printed individually; the rest only counted (the summary has the total). */
 const MAX_REPORTED = 1000;
@@ -113,8 +169,6 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   const input = await openInput(file, io);
   const engine = new AlertEngine({ signalLossMs });
   const summary: ReplaySummary = { lines: 0, accepted: 0, rejected: 0, alerts: 0, level1: 0, level2: 0 };
-  let clock = -Infinity; // newest measure_time ingested so far
-  let nextTick = 0; // next whole second at which signal loss is checked
   let outputClosed = false;
   const onOutputError = () => {
     outputClosed = true; // e.g. `| head`: stop quietly
@@ -147,36 +201,14 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   const onAbort = () => lines.close();
   io.signal.addEventListener('abort', onAbort);
   try {
-    for await (const raw of lines) {
+    for await (const step of runReadings(lines, engine, { timeZone, signalLossMs })) {
       if (io.signal.aborted || outputClosed) break;
-      summary.lines++;
-      if (raw.trim() === '') continue;
-      const parsed = parseReading(raw, { timeZone });
-      if (!parsed.ok) {
-        reject(summary.lines, parsed.reason);
-        continue;
+      summary.lines = step.line;
+      if (step.kind === 'rejected') reject(step.line, step.reason);
+      else if (step.kind !== 'blank') {
+        if (step.kind === 'reading') summary.accepted++;
+        await emit(step.alerts);
       }
-      const t = parsed.reading.measureTime;
-      if (t > clock) {
-        if (clock === -Infinity) nextTick = Math.floor(t / 1000) * 1000 + 1000;
-        // Signal loss as a live station would see it: a check every second of (reading) time.
-        // Beyond the newest reading + the loss delay every bed is already lost: skip the idle seconds.
-        while (nextTick <= t) {
-          await emit(engine.tick(nextTick));
-          nextTick += 1000;
-          if (nextTick > clock + signalLossMs + 1000 && nextTick <= t) {
-            nextTick = Math.max(nextTick, Math.floor(t / 1000) * 1000);
-          }
-        }
-      }
-      const out = engine.ingest(parsed.reading);
-      if (!out.accepted) {
-        reject(summary.lines, `${out.reason}: ${out.detail}`);
-        continue;
-      }
-      summary.accepted++;
-      if (t > clock) clock = t;
-      await emit(out.alerts);
     }
   } catch (err) {
     readError = err;
