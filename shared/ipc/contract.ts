@@ -43,7 +43,12 @@ const searchText = (max: number) =>
 export const rosterNameSchema = searchText(80)
   .trim()
   .min(1)
-  .regex(/^[^\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]*$/u, 'must not contain invisible or direction characters');
+  // The joiners U+200C/U+200D stay where a script needs them (Persian, Indic), between two letters
+  // of a script other than Latin; between Latin letters or at an edge they only hide a lookalike.
+  .regex(
+    /^(?:[^\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]|(?<=[\p{L}\p{M}](?<!\p{Script=Latin}))[\u200c\u200d](?=[\p{L}\p{M}](?<!\p{Script=Latin})))*$/u,
+    'must not contain invisible or direction characters',
+  );
 /** A roster identifier (staff or badge number): the same conservative alphabet as every other id. */
 export const nurseIdSchema = z
   .string()
